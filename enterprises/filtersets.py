@@ -1,0 +1,63 @@
+"""One FilterSet per model, shared by the HTML list pages and the API viewsets."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from stationing.models import Unit
+
+from .choices import Industry, Ownership, Size
+from .models import Enterprise, EnterpriseSurvey, IndicatorReport
+
+
+def region_choices(request):
+    return Unit.objects.filter(kind="government")
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_q")
+    region = django_filters.ModelChoiceFilter(
+        label=_("所属区域"), queryset=region_choices, method="filter_region"
+    )
+    industry = django_filters.ChoiceFilter(label=_("行业门类"), choices=Industry.choices)
+    ownership = django_filters.ChoiceFilter(label=_("经济类型"), choices=Ownership.choices)
+    size = django_filters.ChoiceFilter(label=_("企业规模"), choices=Size.choices)
+    is_key = django_filters.BooleanFilter(label=_("重点企业"))
+    stationed = django_filters.BooleanFilter(label=_("已派驻干部"), field_name="is_stationed")
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "region", "industry", "ownership", "size", "is_key", "stationed"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__icontains=value.upper()))
+
+    def filter_region(self, queryset, name, value):
+        # A county includes its townships.
+        return queryset.filter(region__path__startswith=value.path) if value else queryset
+
+
+class EnterpriseSurveyFilterSet(django_filters.FilterSet):
+    # Plain ids, not model choices: a choice list would reveal which ids exist out of scope.
+    enterprise = django_filters.NumberFilter(label=_("企业"))
+    surveyed_after = django_filters.DateFilter(field_name="surveyed_on", lookup_expr="gte")
+    surveyed_before = django_filters.DateFilter(field_name="surveyed_on", lookup_expr="lte")
+
+    class Meta:
+        model = EnterpriseSurvey
+        fields = ["enterprise", "surveyed_after", "surveyed_before"]
+
+
+class IndicatorReportFilterSet(django_filters.FilterSet):
+    enterprise = django_filters.NumberFilter(label=_("企业"))
+    month_from = django_filters.DateFilter(
+        field_name="month", lookup_expr="gte", label=_("起始月份")
+    )
+    month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte", label=_("截止月份"))
+
+    class Meta:
+        model = IndicatorReport
+        fields = ["enterprise", "month", "month_from", "month_to", "source"]

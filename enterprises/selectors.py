@@ -1,0 +1,70 @@
+"""Reads for enterprises, surveys and monthly indicators, scoped to the user.
+
+- superuser: everything
+- office and leader: enterprises in their unit's territory, and any enterprise stationed in one
+  of their programmes
+- cadre: only the enterprises of their own assignments
+- enterprise contact: only their own enterprise
+- department: nothing yet; the tickets issue lets a department see what its tickets touch
+"""
+
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from stationing.choices import Role
+from stationing.models import Assignment
+from stationing.roles import actor_for
+
+from .models import Enterprise, EnterpriseSurvey, IndicatorReport
+
+NOTHING = Q(pk__in=[])
+
+
+def _enterprise_q(user: User) -> Q | None:
+    """None means unrestricted."""
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return None
+    q = NOTHING
+    if actor.sees_programmes_of_unit and actor.unit_path:
+        q |= Q(region__path__startswith=actor.unit_path) | Q(
+            pk__in=Assignment.objects.filter(
+                programme__organiser__path__startswith=actor.unit_path
+            ).values("enterprise_id")
+        )
+    if actor.has(Role.CADRE) and actor.profile_id:
+        q |= Q(pk__in=Assignment.objects.filter(cadre_id=actor.profile_id).values("enterprise_id"))
+    if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
+        q |= Q(pk=actor.enterprise_id)
+    return q
+
+
+def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
+    qs = Enterprise.objects.select_related("region").annotate(
+        is_stationed=Exists(
+            Assignment.objects.filter(enterprise=OuterRef("pk")).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
+            )
+        )
+    )
+    q = _enterprise_q(user)
+    return qs if q is None else qs.filter(q)
+
+
+def enterprise_ids(*, user: User) -> QuerySet:
+    qs = Enterprise.objects.all()
+    q = _enterprise_q(user)
+    return (qs if q is None else qs.filter(q)).values("pk")
+
+
+def survey_list(*, user: User) -> QuerySet[EnterpriseSurvey]:
+    return EnterpriseSurvey.objects.select_related("enterprise", "surveyed_by__profile").filter(
+        enterprise_id__in=enterprise_ids(user=user)
+    )
+
+
+def indicator_list(*, user: User) -> QuerySet[IndicatorReport]:
+    return IndicatorReport.objects.select_related("enterprise").filter(
+        enterprise_id__in=enterprise_ids(user=user)
+    )

@@ -1,0 +1,79 @@
+from django.contrib import admin
+
+from .models import Assignment, Profile, Programme, SubmissionToken, Unit, WorkGroup
+
+
+class TrackedAdmin(admin.ModelAdmin):
+    readonly_fields = ("version", "updated_by", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        # Admin edits bump the version too, so open edit forms elsewhere become stale.
+        if change:
+            obj.version += 1
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Unit)
+class UnitAdmin(TrackedAdmin):
+    list_display = ("name", "parent", "level", "kind", "is_dispatching", "is_responsible")
+    list_filter = ("level", "kind", "is_dispatching", "is_responsible")
+    search_fields = ("name", "short_name")
+    autocomplete_fields = ("parent",)
+
+
+class WorkGroupInline(admin.TabularInline):
+    model = WorkGroup
+    extra = 0
+    fields = ("name", "leader")
+    autocomplete_fields = ("leader",)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(TrackedAdmin):
+    list_display = ("name", "organiser", "start_date", "end_date", "status")
+    list_filter = ("status", "report_cycle")
+    search_fields = ("name",)
+    date_hierarchy = "start_date"
+    autocomplete_fields = ("organiser",)
+    inlines = [WorkGroupInline]
+
+
+@admin.register(WorkGroup)
+class WorkGroupAdmin(TrackedAdmin):
+    list_display = ("name", "programme", "leader")
+    list_filter = ("programme",)
+    search_fields = ("name",)
+    autocomplete_fields = ("leader", "programme")
+
+
+@admin.register(Profile)
+class ProfileAdmin(TrackedAdmin):
+    list_display = ("name", "phone", "unit", "enterprise", "rank", "title")
+    list_filter = ("rank", "user__groups", "unit__level")
+    search_fields = ("name", "phone", "user__username")
+    autocomplete_fields = ("user", "unit", "enterprise")
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(TrackedAdmin):
+    list_display = (
+        "cadre",
+        "enterprise",
+        "programme",
+        "work_group",
+        "role",
+        "start_date",
+        "end_date",
+    )
+    list_filter = ("programme", "role", "work_group")
+    search_fields = ("cadre__name", "cadre__phone", "enterprise__name", "enterprise__credit_code")
+    autocomplete_fields = ("cadre", "enterprise", "programme", "work_group")
+    date_hierarchy = "start_date"
+
+
+@admin.register(SubmissionToken)
+class SubmissionTokenAdmin(admin.ModelAdmin):
+    list_display = ("token", "user", "result_url", "created_at")
+    search_fields = ("token", "user__username")
+    readonly_fields = ("token", "user", "result_url", "created_at")

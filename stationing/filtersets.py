@@ -1,0 +1,77 @@
+"""One FilterSet per model, shared by the HTML list pages and the API viewsets."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AssignmentRole, ProgrammeStatus, Rank, UnitKind, UnitLevel
+from .models import Assignment, Profile, Programme, Unit, WorkGroup
+
+
+class ProgrammeFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ProgrammeStatus.choices)
+    organiser = django_filters.NumberFilter(label=_("主办单位"))
+
+    class Meta:
+        model = Programme
+        fields = ["status", "organiser"]
+
+
+class UnitFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称"), method="filter_q")
+    level = django_filters.ChoiceFilter(label=_("层级"), choices=UnitLevel.choices)
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=UnitKind.choices)
+
+    class Meta:
+        model = Unit
+        fields = ["q", "parent", "level", "kind", "is_dispatching", "is_responsible"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+
+
+class WorkGroupFilterSet(django_filters.FilterSet):
+    programme = django_filters.NumberFilter(label=_("驻企批次"))
+    leader = django_filters.NumberFilter(label=_("带队领导"))
+
+    class Meta:
+        model = WorkGroup
+        fields = ["programme", "leader"]
+
+
+class CadreFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("姓名或手机号"), method="filter_q")
+    unit = django_filters.ModelChoiceFilter(
+        label=_("派出单位"), queryset=Unit.objects.filter(is_dispatching=True)
+    )
+    rank = django_filters.ChoiceFilter(label=_("职级"), choices=Rank.choices)
+    programme = django_filters.NumberFilter(
+        label=_("驻企批次"), field_name="assignments__programme", distinct=True
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["q", "unit", "rank", "programme"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(phone__icontains=value))
+
+
+class AssignmentFilterSet(django_filters.FilterSet):
+    # Plain ids, not model choices: a choice list would reveal which ids exist out of scope.
+    programme = django_filters.NumberFilter(label=_("驻企批次"))
+    cadre = django_filters.NumberFilter(label=_("驻企干部"))
+    enterprise = django_filters.NumberFilter(label=_("企业"))
+    work_group = django_filters.NumberFilter(label=_("工作组"))
+    role = django_filters.ChoiceFilter(label=_("角色"), choices=AssignmentRole.choices)
+    unit = django_filters.NumberFilter(label=_("派出单位"), field_name="cadre__unit")
+    active_on = django_filters.DateFilter(label=_("在驻日期"), method="filter_active_on")
+
+    class Meta:
+        model = Assignment
+        fields = ["programme", "cadre", "enterprise", "work_group", "role", "unit", "active_on"]
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(start_date__lte=value).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=value)
+        )

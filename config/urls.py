@@ -10,4 +10,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("stationing.urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("import/", include("stationing.import_urls")),
 ]

@@ -1,0 +1,3 @@
+"""Excel import pages (office staff). Filled in by the import work."""
+
+urlpatterns = []

@@ -72,7 +72,7 @@ def indicator_upsert(*, by: User | None, enterprise: Enterprise, month: date, **
     """Create or overwrite one month's figures (the statistics bureau's import is authoritative)."""
     month = first_of_month(month)
     existing = (
-        IndicatorReport.objects.select_for_update()
+        IndicatorReport.objects.select_for_update(of=("self",))
         .filter(enterprise=enterprise, month=month)
         .first()
     )

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Assignment, Profile, Programme, SubmissionToken, Unit, WorkGroup
+from .services import programme_sync_periods
 
 
 class TrackedAdmin(admin.ModelAdmin):
@@ -37,6 +38,10 @@ class ProgrammeAdmin(TrackedAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ("organiser",)
     inlines = [WorkGroupInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        programme_sync_periods(programme=obj)
 
 
 @admin.register(WorkGroup)

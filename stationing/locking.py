@@ -35,7 +35,7 @@ def save_versioned(instance, *, by, expected_version: int | None, fields: dict):
     model = type(instance)
     with transaction.atomic():
         current = (
-            model.objects.select_for_update()
+            model.objects.select_for_update(of=("self",))
             .select_related("updated_by__profile")
             .get(pk=instance.pk)
         )

@@ -15,7 +15,16 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from .choices import Role
-from .models import Assignment, Profile, Programme, Unit, WorkGroup
+from .models import (
+    Assignment,
+    Profile,
+    Programme,
+    ProgressReport,
+    ReportPeriod,
+    Unit,
+    WorkGroup,
+    WorkPlan,
+)
 from .roles import Actor, actor_for
 
 NOTHING = Q(pk__in=[])
@@ -106,3 +115,58 @@ def cadre_list(*, user: User) -> QuerySet[Profile]:
 
 def profile_for(*, user: User) -> Profile | None:
     return Profile.objects.select_related("unit", "enterprise").filter(user=user).first()
+
+
+# --- Work plans and half-monthly reports ------------------------------------------------------
+
+
+def period_list(*, user: User) -> QuerySet[ReportPeriod]:
+    return ReportPeriod.objects.filter(programme__in=programme_list(user=user).values("pk"))
+
+
+def work_plan_list(*, user: User) -> QuerySet[WorkPlan]:
+    """Plans of the enterprises the user may see within programmes they take part in.
+
+    Enterprise contacts may read their own enterprise's plan: it is about them.
+    """
+    qs = WorkPlan.objects.select_related("programme", "enterprise__region", "updated_by__profile")
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return qs
+    q = NOTHING
+    if actor.sees_programmes_of_unit and actor.unit_path:
+        q |= Q(programme__organiser__path__startswith=actor.unit_path)
+    if actor.has(Role.CADRE) and actor.profile_id:
+        own = Assignment.objects.filter(cadre_id=actor.profile_id)
+        for programme_id, enterprise_id in own.values_list("programme_id", "enterprise_id"):
+            q |= Q(programme_id=programme_id, enterprise_id=enterprise_id)
+    if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
+        q |= Q(enterprise_id=actor.enterprise_id)
+    return qs.filter(q)
+
+
+def report_list(*, user: User) -> QuerySet[ProgressReport]:
+    """Reports are the government's own working papers: office, leaders and the cadres of the
+    same enterprise read them; enterprise contacts and departments do not."""
+    qs = ProgressReport.objects.select_related(
+        "period",
+        "assignment__cadre__unit",
+        "assignment__enterprise",
+        "assignment__programme",
+        "assignment__work_group",
+        "reviewed_by__profile",
+        "updated_by__profile",
+    )
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return qs
+    q = NOTHING
+    if actor.sees_programmes_of_unit and actor.unit_path:
+        q |= Q(assignment__programme__organiser__path__startswith=actor.unit_path)
+    if actor.has(Role.CADRE) and actor.profile_id:
+        own = Assignment.objects.filter(cadre_id=actor.profile_id)
+        q |= Q(assignment__cadre_id=actor.profile_id) | Q(
+            assignment__programme_id__in=own.values("programme_id"),
+            assignment__enterprise_id__in=own.values("enterprise_id"),
+        )
+    return qs.filter(q)

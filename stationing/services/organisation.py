@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .choices import Role
-from .locking import create_tracked, save_versioned
-from .models import Assignment, Profile, Programme, Unit, WorkGroup
+from ..choices import Role
+from ..locking import create_tracked, save_versioned
+from ..models import Assignment, Profile, Programme, Unit, WorkGroup
+from .reports import programme_sync_periods
 
 
 def ensure_role_groups() -> dict[str, Group]:
@@ -37,14 +38,18 @@ def unit_update(*, unit: Unit, by: User | None, expected_version: int | None, **
 
 @transaction.atomic
 def programme_create(*, by: User | None, **fields) -> Programme:
-    return create_tracked(Programme, by=by, fields=fields)
+    programme = create_tracked(Programme, by=by, fields=fields)
+    programme_sync_periods(programme=programme)
+    return programme
 
 
 @transaction.atomic
 def programme_update(
     *, programme: Programme, by: User | None, expected_version: int | None, **fields
 ) -> Programme:
-    return save_versioned(programme, by=by, expected_version=expected_version, fields=fields)
+    programme = save_versioned(programme, by=by, expected_version=expected_version, fields=fields)
+    programme_sync_periods(programme=programme)
+    return programme
 
 
 @transaction.atomic

@@ -1,0 +1,222 @@
+"""Work plan writes: edit the draft, submit, approve, return, and compare versions."""
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..choices import ItemStatus, PlanState
+from ..locking import StaleEditError, stale_message
+from ..models import Assignment, Programme, WorkPlan, WorkPlanItem, WorkPlanVersion
+from ..periods import SHANGHAI
+
+ITEM_FIELDS = ("area", "title", "target", "owner", "due_date")
+SNAPSHOT_FIELDS = (*ITEM_FIELDS, "position")
+
+
+def plan_due_date(*, programme: Programme, enterprise_id: int) -> datetime.date | None:
+    """Due `plan_due_days` after the first cadre's stationing at the enterprise starts."""
+    first_start = Assignment.objects.filter(
+        programme=programme, enterprise_id=enterprise_id
+    ).aggregate(first=Min("start_date"))["first"]
+    if first_start is None:
+        return None
+    return first_start + datetime.timedelta(days=programme.plan_due_days)
+
+
+def plan_is_overdue(
+    *, due_date: datetime.date | None, first_submitted_at, now: datetime.datetime | None = None
+) -> bool:
+    if due_date is None:
+        return False
+    deadline = datetime.datetime.combine(due_date, datetime.time(23, 59, 59), tzinfo=SHANGHAI)
+    if first_submitted_at is not None:
+        return first_submitted_at > deadline
+    return (now or timezone.now()) > deadline
+
+
+@transaction.atomic
+def work_plan_get_or_create(*, programme: Programme, enterprise, by: User | None) -> WorkPlan:
+    plan, _created = WorkPlan.objects.get_or_create(
+        programme=programme, enterprise=enterprise, defaults={"updated_by": by}
+    )
+    return plan
+
+
+def _lock_plan(plan: WorkPlan, expected_version: int | None) -> WorkPlan:
+    current = (
+        WorkPlan.objects.select_for_update(of=("self",))
+        .select_related("updated_by__profile")
+        .get(pk=plan.pk)
+    )
+    if expected_version is not None and current.version != int(expected_version):
+        raise StaleEditError(stale_message(current), code="stale")
+    return current
+
+
+def _clean_item(data: dict, index: int) -> dict:
+    errors = {}
+    cleaned = {}
+    for name in ITEM_FIELDS:
+        value = data.get(name)
+        if value in (None, ""):
+            errors[name] = _("必填。")
+        cleaned[name] = value
+    if isinstance(cleaned.get("due_date"), str) and cleaned["due_date"]:
+        try:
+            cleaned["due_date"] = datetime.date.fromisoformat(cleaned["due_date"])
+        except ValueError:
+            errors["due_date"] = _("日期格式应为 YYYY-MM-DD。")
+    if errors:
+        raise ValidationError(
+            {f"items.{index}.{name}": message for name, message in errors.items()}
+        )
+    return cleaned
+
+
+@transaction.atomic
+def work_plan_save_draft(
+    *,
+    plan: WorkPlan,
+    by: User | None,
+    expected_version: int | None,
+    summary: str,
+    items: list[dict],
+) -> WorkPlan:
+    """Replace the live items with `items` (dicts with an optional `id`). A submitted plan is
+    locked until the office decides; editing an approved plan starts a revision (back to draft)."""
+    current = _lock_plan(plan, expected_version)
+    if current.state == PlanState.SUBMITTED:
+        raise ValidationError(_("计划已报送待审批,审批前不能修改。"), code="locked")
+    cleaned_items = [_clean_item(data, index) for index, data in enumerate(items)]
+    existing = {item.pk: item for item in current.items.filter(is_active=True)}
+    kept = set()
+    for position, (data, cleaned) in enumerate(zip(items, cleaned_items, strict=True)):
+        item_id = data.get("id")
+        item = existing.get(int(item_id)) if item_id else None
+        if item is None:
+            item = WorkPlanItem(plan=current)
+        for name, value in cleaned.items():
+            setattr(item, name, value)
+        item.position = position
+        item.updated_by = by
+        item.full_clean(exclude=["plan"])
+        item.save()
+        kept.add(item.pk)
+    for item_id, item in existing.items():
+        if item_id in kept:
+            continue
+        if item.reported_progress.exists():
+            # Reports refer to it: keep the history, drop it from the plan.
+            item.is_active = False
+            item.save(update_fields=["is_active", "updated_at"])
+        else:
+            item.delete()
+    current.summary = summary
+    if current.state == PlanState.APPROVED:
+        current.state = PlanState.DRAFT
+    current.version += 1
+    current.updated_by = by
+    current.save()
+    return current
+
+
+def _snapshot(plan: WorkPlan) -> list[dict]:
+    return [
+        {
+            "id": item.pk,
+            **{name: str(getattr(item, name)) for name in SNAPSHOT_FIELDS},
+        }
+        for item in plan.items.filter(is_active=True).order_by("position", "id")
+    ]
+
+
+@transaction.atomic
+def work_plan_submit(*, plan: WorkPlan, by: User | None) -> WorkPlan:
+    current = _lock_plan(plan, None)
+    if current.state == PlanState.SUBMITTED:
+        return current  # a repeated submit (double tap, retried request) changes nothing
+    if current.state == PlanState.APPROVED:
+        raise ValidationError(_("计划已批准,没有需要报送的修改。"), code="state")
+    items = _snapshot(current)
+    if not items:
+        raise ValidationError(_("计划至少要有一项工作任务才能报送。"), code="empty")
+    now = timezone.now()
+    current.latest_number += 1
+    WorkPlanVersion.objects.create(
+        plan=current,
+        number=current.latest_number,
+        summary=current.summary,
+        items=items,
+        submitted_by=by,
+        submitted_at=now,
+    )
+    current.state = PlanState.SUBMITTED
+    current.first_submitted_at = current.first_submitted_at or now
+    current.version += 1
+    current.updated_by = by
+    current.save()
+    return current
+
+
+def _decide(plan: WorkPlan, *, by: User | None, state: str, comment: str) -> WorkPlan:
+    current = _lock_plan(plan, None)
+    if current.state != PlanState.SUBMITTED:
+        raise ValidationError(_("只有待审批的计划才能审批。"), code="state")
+    version = current.versions.get(number=current.latest_number)
+    version.state = state
+    version.decided_by = by
+    version.decided_at = timezone.now()
+    version.comment = comment
+    version.save()
+    current.state = state
+    if state == PlanState.APPROVED:
+        current.approved_number = version.number
+    current.version += 1
+    current.updated_by = by
+    current.save()
+    return current
+
+
+@transaction.atomic
+def work_plan_approve(*, plan: WorkPlan, by: User | None, comment: str = "") -> WorkPlan:
+    return _decide(plan, by=by, state=PlanState.APPROVED, comment=comment)
+
+
+@transaction.atomic
+def work_plan_return(*, plan: WorkPlan, by: User | None, comment: str) -> WorkPlan:
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("退回时必须填写意见。")})
+    return _decide(plan, by=by, state=PlanState.RETURNED, comment=comment.strip())
+
+
+def work_plan_diff(older: WorkPlanVersion, newer: WorkPlanVersion) -> dict:
+    """What changed between two versions: items added, removed and changed (field by field)."""
+    old_items = {item["id"]: item for item in older.items}
+    new_items = {item["id"]: item for item in newer.items}
+    changed = []
+    for item_id in old_items.keys() & new_items.keys():
+        fields = {
+            name: (old_items[item_id][name], new_items[item_id][name])
+            for name in ITEM_FIELDS
+            if old_items[item_id][name] != new_items[item_id][name]
+        }
+        if fields:
+            changed.append({"item": new_items[item_id], "fields": fields})
+    return {
+        "summary_changed": older.summary != newer.summary,
+        "added": [new_items[i] for i in new_items.keys() - old_items.keys()],
+        "removed": [old_items[i] for i in old_items.keys() - new_items.keys()],
+        "changed": changed,
+    }
+
+
+def item_progress_from_report(*, item: WorkPlanItem, progress: int, status: str) -> None:
+    """The plan item shows the latest reported progress (execution, not plan content)."""
+    if status == ItemStatus.DONE:
+        progress = 100
+    WorkPlanItem.objects.filter(pk=item.pk).update(progress=progress, status=status)

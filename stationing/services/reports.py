@@ -1,0 +1,330 @@
+"""Half-monthly report writes: periods, drafts saved as the cadre types, submit, review, return."""
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..choices import ItemStatus, ReportState
+from ..locking import StaleEditError, stale_message
+from ..models import (
+    Assignment,
+    ProgressReport,
+    ProgressReportVersion,
+    ReportItemProgress,
+    ReportPeriod,
+    ReportProblem,
+    WorkPlan,
+    WorkPlanItem,
+)
+from ..periods import generate_periods
+from .plans import item_progress_from_report
+
+DRAFT_FIELDS = ("work_done", "next_steps", "days_on_site", "behind_reason", "remedy")
+
+
+@transaction.atomic
+def programme_sync_periods(*, programme) -> list[ReportPeriod]:
+    """Make the stored periods match the programme's dates and cycle.
+
+    Periods that already have reports are never moved; only free ones are rewritten or removed.
+    """
+    wanted = generate_periods(
+        start=programme.start_date,
+        end=programme.end_date,
+        cycle=programme.report_cycle,
+        due_days=programme.report_due_days,
+    )
+    existing = {period.number: period for period in programme.periods.all()}
+    used = set(
+        ReportPeriod.objects.filter(programme=programme, reports__isnull=False).values_list(
+            "number", flat=True
+        )
+    )
+    for spec in wanted:
+        period = existing.pop(spec.number, None)
+        if period is None:
+            ReportPeriod.objects.create(
+                programme=programme,
+                number=spec.number,
+                start=spec.start,
+                end=spec.end,
+                due_at=spec.due_at,
+                part=spec.part,
+            )
+        elif spec.number not in used or (period.start, period.end) == (spec.start, spec.end):
+            ReportPeriod.objects.filter(pk=period.pk).update(
+                start=spec.start, end=spec.end, due_at=spec.due_at, part=spec.part
+            )
+    for number, period in existing.items():
+        if number not in used:
+            period.delete()
+    return list(programme.periods.all())
+
+
+def expected_progress(*, start: datetime.date, due: datetime.date, as_of: datetime.date) -> int:
+    """The progress (%) the due date implies at `as_of`, on a straight line from `start`."""
+    if as_of >= due:
+        return 100
+    if as_of <= start or due <= start:
+        return 0
+    return int((as_of - start).days * 100 / (due - start).days)
+
+
+def item_is_behind(
+    *, progress: int, status: str, due: datetime.date, start: datetime.date, as_of: datetime.date
+) -> bool:
+    """Behind plan: not done, and reported progress below the pace its due date implies."""
+    if status == ItemStatus.DONE or progress >= 100:
+        return False
+    return progress < expected_progress(start=start, due=due, as_of=as_of)
+
+
+def plan_items_for(assignment: Assignment) -> list[WorkPlanItem]:
+    return list(
+        WorkPlanItem.objects.filter(
+            plan__programme_id=assignment.programme_id,
+            plan__enterprise_id=assignment.enterprise_id,
+            is_active=True,
+        ).order_by("position", "id")
+    )
+
+
+def previous_report(report_or_assignment, period: ReportPeriod) -> ProgressReport | None:
+    assignment_id = getattr(report_or_assignment, "assignment_id", None) or report_or_assignment.pk
+    return (
+        ProgressReport.objects.filter(assignment_id=assignment_id, period__start__lt=period.start)
+        .exclude(state=ReportState.DRAFT)
+        .order_by("-period__start")
+        .first()
+    )
+
+
+@transaction.atomic
+def report_get_or_create_draft(
+    *, assignment: Assignment, period: ReportPeriod, by: User | None
+) -> ProgressReport:
+    """Open this period's report, prefilled from the last one: item progress and notes, and the
+    last "next steps" as this period's planned work, so planned-versus-done can be seen."""
+    if period.programme_id != assignment.programme_id:
+        raise ValidationError({"period": _("报告期不属于该驻企批次。")})
+    report, created = ProgressReport.objects.get_or_create(
+        assignment=assignment, period=period, defaults={"updated_by": by}
+    )
+    if not created:
+        return report
+    last = previous_report(assignment, period)
+    last_progress = {}
+    if last is not None:
+        report.planned_steps = last.next_steps
+        report.save(update_fields=["planned_steps"])
+        last_progress = {row.item_id: row for row in last.item_progress.all()}
+    rows = []
+    for item in plan_items_for(assignment):
+        previous = last_progress.get(item.pk)
+        rows.append(
+            ReportItemProgress(
+                report=report,
+                item=item,
+                progress=previous.progress if previous else item.progress,
+                status=previous.status if previous else item.status,
+                note=previous.note if previous else "",
+            )
+        )
+    ReportItemProgress.objects.bulk_create(rows)
+    return report
+
+
+def _lock_report(report: ProgressReport, expected_version: int | None) -> ProgressReport:
+    current = (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("updated_by__profile", "period", "assignment")
+        .get(pk=report.pk)
+    )
+    if expected_version is not None and current.version != int(expected_version):
+        raise StaleEditError(stale_message(current), code="stale")
+    return current
+
+
+@transaction.atomic
+def report_save_draft(
+    *,
+    report: ProgressReport,
+    by: User | None,
+    expected_version: int | None,
+    fields: dict,
+    item_progress: list[dict] | None = None,
+    problems: list[str] | None = None,
+) -> ProgressReport:
+    """Save what the cadre has typed so far. Only drafts and returned reports are editable."""
+    current = _lock_report(report, expected_version)
+    if current.state not in (ReportState.DRAFT, ReportState.RETURNED):
+        raise ValidationError(_("报告已报送,不能修改。"), code="locked")
+    for name in DRAFT_FIELDS:
+        if name in fields:
+            value = fields[name]
+            if name == "days_on_site":
+                value = None if value in ("", None) else value
+            setattr(current, name, value if value is not None or name == "days_on_site" else "")
+    current.full_clean(exclude=["assignment", "period"])
+    if item_progress is not None:
+        rows = {row.item_id: row for row in current.item_progress.all()}
+        for entry in item_progress:
+            row = rows.get(int(entry["item"]))
+            if row is None:
+                continue  # an item not in this report's plan: ignore rather than leak
+            row.progress = min(max(int(entry.get("progress") or 0), 0), 100)
+            row.status = entry.get("status") or row.status
+            row.note = (entry.get("note") or "")[:500]
+            row.save()
+    if problems is not None:
+        current.problems.all().delete()
+        ReportProblem.objects.bulk_create(
+            ReportProblem(report=current, position=i, description=text.strip())
+            for i, text in enumerate(problems)
+            if text and text.strip()
+        )
+    current.version += 1
+    current.updated_by = by
+    current.save()
+    return current
+
+
+def behind_items(report: ProgressReport) -> list[ReportItemProgress]:
+    start = report.assignment.start_date
+    return [
+        row
+        for row in report.item_progress.select_related("item")
+        if row.item.is_active
+        and item_is_behind(
+            progress=row.progress,
+            status=row.status,
+            due=row.item.due_date,
+            start=start,
+            as_of=report.period.end,
+        )
+    ]
+
+
+def _validate_for_submit(report: ProgressReport) -> None:
+    errors = {}
+    if not report.work_done.strip():
+        errors["work_done"] = _("请填写本期工作情况。")
+    period_days = (report.period.end - report.period.start).days + 1
+    if report.days_on_site is None:
+        errors["days_on_site"] = _("请填写本期在企天数。")
+    elif report.days_on_site > period_days:
+        errors["days_on_site"] = _("本期只有 %(days)d 天。") % {"days": period_days}
+    if behind_items(report):
+        if not report.behind_reason.strip():
+            errors["behind_reason"] = _("有任务进度滞后,请说明原因。")
+        if not report.remedy.strip():
+            errors["remedy"] = _("有任务进度滞后,请填写解决办法。")
+    if errors:
+        raise ValidationError(errors)
+
+
+def report_content(report: ProgressReport) -> dict:
+    """The frozen copy of a submitted report, readable after later versions replace it."""
+    return {
+        "work_done": report.work_done,
+        "planned_steps": report.planned_steps,
+        "next_steps": report.next_steps,
+        "days_on_site": report.days_on_site,
+        "behind_reason": report.behind_reason,
+        "remedy": report.remedy,
+        "items": [
+            {
+                "item": row.item_id,
+                "title": row.item.title,
+                "progress": row.progress,
+                "status": row.status,
+                "note": row.note,
+            }
+            for row in report.item_progress.select_related("item").order_by("item__position")
+        ],
+        "problems": [problem.description for problem in report.problems.all()],
+    }
+
+
+@transaction.atomic
+def report_submit(
+    *, report: ProgressReport, by: User | None, expected_version: int | None = None
+) -> ProgressReport:
+    """Submit a draft or a returned report. A repeated submit changes nothing (idempotent).
+
+    Late is decided by the first submission against the period's due moment; a report the office
+    returned after the due date does not become late by being resubmitted.
+    """
+    current = _lock_report(report, None)
+    if current.state in (ReportState.SUBMITTED, ReportState.REVIEWED):
+        return current
+    if expected_version is not None and current.version != int(expected_version):
+        raise StaleEditError(stale_message(current), code="stale")
+    _validate_for_submit(current)
+    now = timezone.now()
+    if current.first_submitted_at is None:
+        current.first_submitted_at = now
+        current.is_late = now > current.period.due_at
+    current.submitted_at = now
+    current.submission_count += 1
+    current.state = ReportState.SUBMITTED
+    current.return_reason = "" if current.submission_count == 1 else current.return_reason
+    ProgressReportVersion.objects.create(
+        report=current,
+        number=current.submission_count,
+        content=report_content(current),
+        submitted_by=by,
+        submitted_at=now,
+        is_late=now > current.period.due_at,
+    )
+    for row in current.item_progress.select_related("item"):
+        item_progress_from_report(item=row.item, progress=row.progress, status=row.status)
+    current.version += 1
+    current.updated_by = by
+    current.save()
+    return current
+
+
+@transaction.atomic
+def report_review(
+    *, report: ProgressReport, by: User | None, rating: str, comment: str = ""
+) -> ProgressReport:
+    current = _lock_report(report, None)
+    if current.state != ReportState.SUBMITTED:
+        raise ValidationError(_("只有已报送的报告才能审阅。"), code="state")
+    current.rating = rating
+    current.full_clean(exclude=["assignment", "period"])
+    current.review_comment = comment.strip()
+    current.reviewed_by = by
+    current.reviewed_at = timezone.now()
+    current.state = ReportState.REVIEWED
+    current.version += 1
+    current.updated_by = by
+    current.save()
+    return current
+
+
+@transaction.atomic
+def report_return(*, report: ProgressReport, by: User | None, reason: str) -> ProgressReport:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("退回时必须填写原因。")})
+    current = _lock_report(report, None)
+    if current.state != ReportState.SUBMITTED:
+        raise ValidationError(_("只有已报送的报告才能退回。"), code="state")
+    current.state = ReportState.RETURNED
+    current.return_reason = reason.strip()
+    current.returned_at = timezone.now()
+    current.version += 1
+    current.updated_by = by
+    current.save()
+    return current
+
+
+def work_plan_for(assignment: Assignment) -> WorkPlan | None:
+    return WorkPlan.objects.filter(
+        programme_id=assignment.programme_id, enterprise_id=assignment.enterprise_id
+    ).first()

@@ -11,10 +11,13 @@ hold several roles: what they see is the union of what each role allows.
 - department: the programmes run above their unit (tickets arrive with the tickets issue)
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from .choices import Role
+from .choices import PeriodStatus, PlanState, ReportState, Role
 from .models import (
     Assignment,
     Profile,
@@ -170,3 +173,105 @@ def report_list(*, user: User) -> QuerySet[ProgressReport]:
             assignment__enterprise_id__in=own.values("enterprise_id"),
         )
     return qs.filter(q)
+
+
+def period_status(*, report, period: ReportPeriod, now) -> str:
+    """What one assignment's report for one period looks like to the cadre and the office."""
+    if report is None or report.state == ReportState.DRAFT:
+        if now > period.due_at:
+            return PeriodStatus.MISSING
+        if report is not None:
+            return PeriodStatus.DRAFT
+        return PeriodStatus.NOT_STARTED if period.start <= now.date() else PeriodStatus.UPCOMING
+    if report.state == ReportState.RETURNED:
+        return PeriodStatus.RETURNED
+    if report.state == ReportState.REVIEWED:
+        return PeriodStatus.REVIEWED
+    return PeriodStatus.LATE if report.is_late else PeriodStatus.ON_TIME
+
+
+def assignment_covers(assignment: Assignment, period: ReportPeriod) -> bool:
+    """A cadre owes a report only for periods overlapping their stationing."""
+    if assignment.start_date > period.end:
+        return False
+    return assignment.end_date is None or assignment.end_date >= period.start
+
+
+@dataclass
+class MatrixRow:
+    assignment: Assignment
+    cells: list  # (period, report or None, status or None when not owed)
+    missed: int = 0
+    missed_in_a_row: int = 0
+    longest_run: int = 0
+
+
+@dataclass
+class Matrix:
+    periods: list
+    groups: list  # (unit, [MatrixRow])
+
+    @property
+    def rows(self) -> list[MatrixRow]:
+        return [row for _unit, rows in self.groups for row in rows]
+
+
+def submission_matrix(
+    *, user: User, programme: Programme, assignments: QuerySet | None = None, now=None
+) -> Matrix:
+    """Rows: assignments grouped by dispatching unit; columns: periods started so far.
+
+    Three queries whatever the number of rows: assignments, periods, reports. `assignments` is an
+    already-filtered queryset from assignment_list (the page applies AssignmentFilterSet to it).
+    """
+    now = timezone.localtime(now or timezone.now())
+    if assignments is None:
+        assignments = assignment_list(user=user)
+    assignments = list(
+        assignments.filter(programme=programme).order_by(
+            "cadre__unit__path", "cadre__unit__name", "cadre__name", "enterprise__name"
+        )
+    )
+    periods = list(programme.periods.filter(start__lte=now.date()).order_by("number"))
+    reports = {
+        (report.assignment_id, report.period_id): report
+        for report in report_list(user=user).filter(
+            assignment__in=[a.pk for a in assignments], period__in=[p.pk for p in periods]
+        )
+    }
+    groups: dict = {}
+    for assignment in assignments:
+        row = MatrixRow(assignment=assignment, cells=[])
+        run = 0
+        for period in periods:
+            if not assignment_covers(assignment, period):
+                row.cells.append((period, None, None))
+                continue
+            report = reports.get((assignment.pk, period.pk))
+            status = period_status(report=report, period=period, now=now)
+            row.cells.append((period, report, status))
+            if status == PeriodStatus.MISSING:
+                row.missed += 1
+                run += 1
+                row.longest_run = max(row.longest_run, run)
+            elif status not in (PeriodStatus.DRAFT, PeriodStatus.NOT_STARTED):
+                run = 0
+        row.missed_in_a_row = run
+        groups.setdefault(assignment.cadre.unit, []).append(row)
+    return Matrix(periods=periods, groups=list(groups.items()))
+
+
+def truancy_list(*, matrix: Matrix) -> list[MatrixRow]:
+    """Who has missed reports: most missed first, then the longest current run."""
+    rows = [row for row in matrix.rows if row.missed]
+    return sorted(
+        rows, key=lambda row: (-row.missed, -row.missed_in_a_row, row.assignment.cadre.name)
+    )
+
+
+def plan_approval_queue(*, user: User) -> QuerySet[WorkPlan]:
+    return work_plan_list(user=user).filter(state=PlanState.SUBMITTED).order_by("updated_at")
+
+
+def report_review_queue(*, user: User) -> QuerySet[ProgressReport]:
+    return report_list(user=user).filter(state=ReportState.SUBMITTED).order_by("submitted_at")

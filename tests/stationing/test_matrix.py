@@ -1,0 +1,91 @@
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from stationing.choices import PeriodStatus
+from stationing.models import ReportPeriod
+from stationing.periods import SHANGHAI
+from stationing.selectors import submission_matrix, truancy_list
+from stationing.services import (
+    programme_sync_periods,
+    report_get_or_create_draft,
+    report_save_draft,
+    report_submit,
+)
+from tests.factories import AssignmentFactory, ProfileFactory, UserFactory
+
+NOW = datetime.datetime(2026, 4, 25, 12, tzinfo=SHANGHAI)  # periods 1-3 due, 4 open
+
+
+def submit(assignment, period, when):
+    report = report_get_or_create_draft(assignment=assignment, period=period, by=None)
+    report = report_save_draft(
+        report=report,
+        by=None,
+        expected_version=None,
+        fields={"work_done": "工作", "days_on_site": 5},
+    )
+    with time_machine.travel(when, tick=False):
+        return report_submit(report=report, by=None)
+
+
+@pytest.fixture
+def periods(world):
+    programme_sync_periods(programme=world.programme)
+    return {p.number: p for p in ReportPeriod.objects.filter(programme=world.programme)}
+
+
+def test_cells_and_truancy(world, periods):
+    submit(world.assignment_a, periods[1], datetime.datetime(2026, 3, 17, tzinfo=SHANGHAI))
+    submit(world.assignment_a, periods[2], datetime.datetime(2026, 4, 10, tzinfo=SHANGHAI))
+    matrix = submission_matrix(user=world.office, programme=world.programme, now=NOW)
+    assert [p.number for p in matrix.periods] == [1, 2, 3, 4]
+    rows = {row.assignment.pk: row for row in matrix.rows}
+    a = [status for _p, _r, status in rows[world.assignment_a.pk].cells]
+    assert a == [
+        PeriodStatus.ON_TIME,
+        PeriodStatus.LATE,
+        PeriodStatus.MISSING,
+        PeriodStatus.NOT_STARTED,
+    ]
+    b = rows[world.assignment_b.pk]
+    assert (b.missed, b.missed_in_a_row, b.longest_run) == (3, 3, 3)
+    assert [row.assignment.pk for row in truancy_list(matrix=matrix)] == [
+        world.assignment_b.pk,
+        world.assignment_a.pk,
+    ]
+    # Grouped by the dispatching unit.
+    assert {unit.name for unit, _rows in matrix.groups} == {"示范县发展和改革局", "示范县财政局"}
+
+
+def test_a_cadre_sees_only_their_own_row(world, periods):
+    matrix = submission_matrix(user=world.cadre_a, programme=world.programme, now=NOW)
+    assert [row.assignment.pk for row in matrix.rows] == [world.assignment_a.pk]
+
+
+def _add_assignments(world, count):
+    for _ in range(count):
+        cadre = ProfileFactory(user=UserFactory(roles=["cadre"]), unit=world.dev_bureau)
+        assignment = AssignmentFactory(
+            programme=world.programme, cadre=cadre, enterprise=world.ent_b
+        )
+        submit(
+            assignment,
+            ReportPeriod.objects.get(programme=world.programme, number=1),
+            datetime.datetime(2026, 3, 16, tzinfo=SHANGHAI),
+        )
+
+
+def test_matrix_queries_do_not_grow_with_rows(world, periods):
+    _add_assignments(world, 3)
+    submission_matrix(user=world.office, programme=world.programme, now=NOW)  # roles cached
+    with CaptureQueriesContext(connection) as few:
+        submission_matrix(user=world.office, programme=world.programme, now=NOW)
+    _add_assignments(world, 25)
+    with CaptureQueriesContext(connection) as many:
+        matrix = submission_matrix(user=world.office, programme=world.programme, now=NOW)
+    assert len(matrix.rows) == 30
+    assert len(many) == len(few)

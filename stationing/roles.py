@@ -5,6 +5,7 @@ Scoping in every app's selectors starts here, so there is one answer to "who is 
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 
 from .choices import Role
@@ -45,7 +46,7 @@ def actor_for(user) -> Actor:
         return cached
     roles = frozenset(user.groups.values_list("name", flat=True))
     profile = (
-        type(user)
+        get_user_model()
         .objects.filter(pk=user.pk)
         .values("profile__id", "profile__unit_id", "profile__unit__path", "profile__enterprise_id")
         .first()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("stationing.urls")),
+    path("", include("stationing.report_urls")),
     path("enterprises/", include("enterprises.urls")),
     path("import/", include("stationing.import_urls")),
 ]

@@ -148,9 +148,33 @@ def work_plan_list(*, user: User) -> QuerySet[WorkPlan]:
     return qs.filter(q)
 
 
+def _report_assignment_q(actor: Actor) -> Q:
+    q = NOTHING
+    if actor.sees_programmes_of_unit and actor.unit_path:
+        q |= Q(programme__organiser__path__startswith=actor.unit_path)
+    if actor.has(Role.CADRE) and actor.profile_id:
+        own = Assignment.objects.filter(cadre_id=actor.profile_id)
+        q |= Q(cadre_id=actor.profile_id) | Q(
+            programme_id__in=own.values("programme_id"),
+            enterprise_id__in=own.values("enterprise_id"),
+        )
+    return q
+
+
+def report_assignment_list(*, user: User) -> QuerySet[Assignment]:
+    """Assignments whose reports the user may read.
+
+    Reports are the government's own working papers: office, leaders and the cadres of the same
+    enterprise read them; enterprise contacts and departments do not.
+    """
+    qs = assignment_list(user=user)
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return qs
+    return qs.filter(_report_assignment_q(actor))
+
+
 def report_list(*, user: User) -> QuerySet[ProgressReport]:
-    """Reports are the government's own working papers: office, leaders and the cadres of the
-    same enterprise read them; enterprise contacts and departments do not."""
     qs = ProgressReport.objects.select_related(
         "period",
         "assignment__cadre__unit",
@@ -163,16 +187,9 @@ def report_list(*, user: User) -> QuerySet[ProgressReport]:
     actor = actor_for(user)
     if actor.is_superuser:
         return qs
-    q = NOTHING
-    if actor.sees_programmes_of_unit and actor.unit_path:
-        q |= Q(assignment__programme__organiser__path__startswith=actor.unit_path)
-    if actor.has(Role.CADRE) and actor.profile_id:
-        own = Assignment.objects.filter(cadre_id=actor.profile_id)
-        q |= Q(assignment__cadre_id=actor.profile_id) | Q(
-            assignment__programme_id__in=own.values("programme_id"),
-            assignment__enterprise_id__in=own.values("enterprise_id"),
-        )
-    return qs.filter(q)
+    return qs.filter(
+        assignment__in=Assignment.objects.filter(_report_assignment_q(actor)).values("pk")
+    )
 
 
 def period_status(*, report, period: ReportPeriod, now) -> str:

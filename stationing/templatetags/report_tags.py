@@ -1,0 +1,35 @@
+from django import template
+
+from stationing.choices import PeriodStatus, PlanState
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    PeriodStatus.ON_TIME: "text-bg-success",
+    PeriodStatus.REVIEWED: "text-bg-primary",
+    PeriodStatus.LATE: "text-bg-warning",
+    PeriodStatus.RETURNED: "text-bg-warning",
+    PeriodStatus.MISSING: "text-bg-danger",
+    PeriodStatus.DRAFT: "text-bg-info",
+    PeriodStatus.NOT_STARTED: "text-bg-light border",
+    PeriodStatus.UPCOMING: "text-bg-light border",
+    PlanState.APPROVED: "text-bg-success",
+    PlanState.SUBMITTED: "text-bg-info",
+}
+
+PERIOD_LABELS = dict(PeriodStatus.choices)
+
+
+@register.filter
+def status_class(status) -> str:
+    return STATUS_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def period_status_label(status) -> str:
+    return str(PERIOD_LABELS.get(status, "—")) if status else "—"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -6,15 +6,22 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import AssignmentRole, ProgrammeStatus, Rank, UnitKind, UnitLevel
 from .models import Assignment, Profile, Programme, Unit, WorkGroup
+from .selectors import unit_list
+
+
+def dispatching_unit_choices(request):
+    """Dispatching units from the scoped selector (filter dropdowns use scoped querysets)."""
+    return unit_list(user=getattr(request, "user", None)).filter(is_dispatching=True)
 
 
 class ProgrammeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ProgrammeStatus.choices)
     organiser = django_filters.NumberFilter(label=_("主办单位"))
 
     class Meta:
         model = Programme
-        fields = ["status", "organiser"]
+        fields = ["q", "status", "organiser"]
 
 
 class UnitFilterSet(django_filters.FilterSet):
@@ -41,9 +48,7 @@ class WorkGroupFilterSet(django_filters.FilterSet):
 
 class CadreFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名或手机号"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(
-        label=_("派出单位"), queryset=Unit.objects.filter(is_dispatching=True)
-    )
+    unit = django_filters.ModelChoiceFilter(label=_("派出单位"), queryset=dispatching_unit_choices)
     rank = django_filters.ChoiceFilter(label=_("职级"), choices=Rank.choices)
     programme = django_filters.NumberFilter(
         label=_("驻企批次"), field_name="assignments__programme", distinct=True
@@ -65,11 +70,28 @@ class AssignmentFilterSet(django_filters.FilterSet):
     work_group = django_filters.NumberFilter(label=_("工作组"))
     role = django_filters.ChoiceFilter(label=_("角色"), choices=AssignmentRole.choices)
     unit = django_filters.NumberFilter(label=_("派出单位"), field_name="cadre__unit")
+    region = django_filters.NumberFilter(label=_("所属区域"), method="filter_region")
     active_on = django_filters.DateFilter(label=_("在驻日期"), method="filter_active_on")
 
     class Meta:
         model = Assignment
-        fields = ["programme", "cadre", "enterprise", "work_group", "role", "unit", "active_on"]
+        fields = [
+            "programme",
+            "cadre",
+            "enterprise",
+            "work_group",
+            "role",
+            "unit",
+            "region",
+            "active_on",
+        ]
+
+    def filter_region(self, queryset, name, value):
+        # A county includes its townships: match the region's whole subtree.
+        region = Unit.objects.filter(pk=value).only("path").first()
+        if region is None:
+            return queryset.none()
+        return queryset.filter(enterprise__region__path__startswith=region.path)
 
     def filter_active_on(self, queryset, name, value):
         return queryset.filter(start_date__lte=value).filter(

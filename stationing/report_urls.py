@@ -39,4 +39,11 @@ urlpatterns = [
         views.PlanDecisionView.as_view(action="return"),
         name="plan-return",
     ),
+    path(
+        "programmes/<int:pk>/reports/",
+        views.ProgrammeMatrixView.as_view(),
+        name="report-matrix",
+    ),
+    path("queues/plans/", views.PlanQueueView.as_view(), name="plan-queue"),
+    path("queues/reports/", views.ReportQueueView.as_view(), name="report-queue"),
 ]

@@ -5,16 +5,21 @@ stationing.services. Drafts are saved as the cadre types (report-autosave) and k
 browser when the network drops (static/js/report_form.js).
 """
 
+import datetime
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from .choices import PlanState, ReportState, TaskArea
+from .choices import PeriodStatus, PlanState, ProgrammeStatus, ReportState, TaskArea, UnitKind
+from .exports import matrix_workbook, truancy_workbook
+from .filtersets import AssignmentFilterSet
 from .locking import StaleEditError
 from .models import ReportPeriod
 from .permissions import can_manage_programme_data
@@ -32,8 +37,15 @@ from .selectors import (
     assignment_covers,
     assignment_list,
     period_status,
+    plan_approval_queue,
+    programme_list,
     report_assignment_list,
     report_list,
+    report_review_queue,
+    submission_matrix,
+    truancy_list,
+    unit_list,
+    work_group_list,
     work_plan_list,
 )
 from .services import (
@@ -506,3 +518,123 @@ class PlanDecisionView(PortalLoginRequiredMixin, View):
         if next_url and next_url.startswith("/") and not next_url.startswith("//"):
             return redirect(next_url)
         return redirect("plan-detail", pk=pk)
+
+
+# --- The office's views ---------------------------------------------------------------------
+
+
+class OfficeOrLeaderMixin(PortalLoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        actor = actor_for(request.user)
+        if not (actor.is_office or actor.sees_programmes_of_unit):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+MATRIX_FILTERS = ("unit", "work_group", "region")
+
+
+class ProgrammeMatrixView(OfficeOrLeaderMixin, TemplateView):
+    """Who has reported: assignments by dispatching unit × periods, the truancy list, exports."""
+
+    template_name = "reports/matrix.html"
+
+    def get(self, request, *args, **kwargs):
+        self.programme = get_object_or_404(programme_list(user=request.user), pk=kwargs["pk"])
+        self.filterset = AssignmentFilterSet(
+            request.GET or None,
+            queryset=assignment_list(user=request.user).filter(programme=self.programme),
+            request=request,
+        )
+        assignments = self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset
+        self.matrix = submission_matrix(
+            user=request.user, programme=self.programme, assignments=assignments
+        )
+        export = request.GET.get("export")
+        if export in ("matrix", "truancy"):
+            if export == "matrix":
+                content, name = matrix_workbook(self.matrix), _("报送情况")
+            else:
+                content, name = truancy_workbook(truancy_list(matrix=self.matrix)), _("缺报名单")
+            return xlsx_response(content, f"{self.programme.name}-{name}")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programme = self.programme
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        context.update(
+            programme=programme,
+            matrix=self.matrix,
+            truancy=truancy_list(matrix=self.matrix),
+            units=unit_list(user=self.request.user)
+            .filter(people__assignments__programme=programme)
+            .distinct(),
+            work_groups=work_group_list(user=self.request.user).filter(programme=programme),
+            regions=unit_list(user=self.request.user).filter(kind=UnitKind.GOVERNMENT),
+            selected={
+                key: self.request.GET.get(key, "") for key in ("unit", "work_group", "region")
+            },
+            query=query.urlencode(),
+            status_labels=dict(PeriodStatus.choices),
+        )
+        return context
+
+
+def xlsx_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+class PlanQueueView(OfficeOrLeaderMixin, TemplateView):
+    """Plans waiting for approval, and stationings whose plan is overdue."""
+
+    template_name = "reports/plan_queue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        plans = {
+            (plan.programme_id, plan.enterprise_id): plan for plan in work_plan_list(user=user)
+        }
+        overdue = []
+        seen = set()
+        for assignment in (
+            assignment_list(user=user)
+            .filter(programme__status=ProgrammeStatus.ACTIVE)
+            .order_by("start_date")
+        ):
+            key = (assignment.programme_id, assignment.enterprise_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            plan = plans.get(key)
+            due = assignment.start_date + datetime.timedelta(
+                days=assignment.programme.plan_due_days
+            )
+            if plan_is_overdue(
+                due_date=due, first_submitted_at=plan.first_submitted_at if plan else None
+            ) and not (plan and plan.first_submitted_at):
+                overdue.append({"assignment": assignment, "plan": plan, "due": due})
+        context.update(
+            queue=plan_approval_queue(user=user),
+            overdue=overdue,
+            can_decide=can_manage_programme_data(user),
+        )
+        return context
+
+
+class ReportQueueView(OfficeOrLeaderMixin, TemplateView):
+    template_name = "reports/report_queue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["queue"] = report_review_queue(user=self.request.user)
+        return context

@@ -174,3 +174,27 @@ def test_plan_edit_submit_and_approve(client_for, world):
     office.post(reverse("plan-approve", args=[plan.pk]), {"comment": ""})
     plan.refresh_from_db()
     assert plan.state == PlanState.APPROVED
+
+
+def test_matrix_page_filters_and_exports(client_for, world, periods):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    office = client_for(world.office)
+    url = reverse("report-matrix", args=[world.programme.pk])
+    page = office.get(url).content.decode()
+    assert "张干部" in page and "李干部" in page
+    filtered = office.get(url, {"unit": world.dev_bureau.pk}).content.decode()
+    assert "张干部" in filtered and "李干部" not in filtered
+    by_region = office.get(url, {"region": world.town_b.pk}).content.decode()
+    assert "李干部" in by_region and "张干部" not in by_region
+    export = office.get(url, {"export": "matrix"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(export.content)).active
+    assert sheet["A1"].value == "派出单位" and sheet["E1"].value == "2026年3月上半月"
+    truancy = office.get(url, {"export": "truancy"})
+    assert load_workbook(BytesIO(truancy.content)).active["E1"].value == "缺报期数"
+    assert client_for(world.cadre_a).get(url).status_code == 403
+    assert client_for(world.office).get(reverse("plan-queue")).status_code == 200
+    assert client_for(world.office).get(reverse("report-queue")).status_code == 200

@@ -26,6 +26,12 @@ from .factories import (
 PASSWORD = "pass-12345"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 costs seconds per fixture user; the tests check roles, not hashing strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _person(username, roles, **profile):
     user = UserFactory(username=username, roles=roles)
     ProfileFactory(user=user, **profile)

@@ -1,0 +1,132 @@
+"""Serializers for enterprises, surveys and monthly indicators.
+
+They validate shape; enterprises.services validates the rest (credit code, one report per
+month) and saves.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from enterprises.choices import IndicatorSource
+from enterprises.models import Enterprise, EnterpriseSurvey, IndicatorReport
+from enterprises.permissions import can_record_enterprise_data
+from enterprises.selectors import enterprise_list
+from enterprises.validators import normalize_credit_code
+from stationing.api.base import ServiceModelSerializer
+from stationing.api.scoping import territory_regions
+from stationing.permissions import can_manage_programme_data
+
+
+class EnterpriseSerializer(ServiceModelSerializer):
+    # No length limit or validators here: the code is normalised first (case, surrounding
+    # spaces), then the model's validator words what is wrong with it (length, letters, check).
+    credit_code = serializers.CharField(
+        label=_("统一社会信用代码"), help_text=_("18位,GB 32100-2015;小写和首尾空格会被规范化。")
+    )
+    region_name = serializers.CharField(source="region.name", read_only=True, label=_("区域名称"))
+    is_stationed = serializers.BooleanField(read_only=True, label=_("已派驻干部"))
+
+    scoped_fields = {"region": territory_regions}
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "name",
+            "credit_code",
+            "industry",
+            "industry_detail",
+            "ownership",
+            "size",
+            "region",
+            "region_name",
+            "address",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+            "employees",
+            "main_products",
+            "is_key",
+            "listing_status",
+            "is_stationed",
+            "version",
+        ]
+
+    def validate_credit_code(self, value):
+        return normalize_credit_code(value)
+
+
+class RecordedDataSerializer(ServiceModelSerializer):
+    """Surveys and indicators: recorded by the office or a cadre stationed at the enterprise.
+
+    Any other enterprise is refused exactly like an id that does not exist, so the answer never
+    tells whether it exists.
+    """
+
+    enterprise_name = serializers.CharField(
+        source="enterprise.name", read_only=True, label=_("企业名称")
+    )
+
+    scoped_fields = {"enterprise": lambda user: enterprise_list(user=user)}
+
+    def validate_enterprise(self, enterprise):
+        if not can_record_enterprise_data(self.user, enterprise.pk):
+            self.fields["enterprise"].fail("does_not_exist", pk_value=enterprise.pk)
+        return enterprise
+
+
+class EnterpriseSurveySerializer(RecordedDataSerializer):
+    class Meta:
+        model = EnterpriseSurvey
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "surveyed_on",
+            "surveyed_by",
+            "fixed_assets",
+            "output_value",
+            "sales",
+            "profit_tax",
+            "main_markets",
+            "equipment",
+            "renovation_plans",
+            "difficulties",
+            "suggestions",
+            "version",
+        ]
+        read_only_fields = ["surveyed_by"]
+
+
+class IndicatorReportSerializer(RecordedDataSerializer):
+    profit_tax = serializers.DecimalField(
+        max_digits=15, decimal_places=2, read_only=True, allow_null=True, label=_("利税(万元)")
+    )
+
+    class Meta:
+        model = IndicatorReport
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "month",
+            "output_value",
+            "value_added",
+            "revenue",
+            "profit",
+            "tax",
+            "investment",
+            "profit_tax",
+            "employees",
+            "source",
+            "reported_by",
+            "version",
+        ]
+        read_only_fields = ["reported_by"]
+        extra_kwargs = {"month": {"help_text": _("任意一天均可,保存为该月第一天。")}}
+
+    def validate_source(self, value):
+        # Figures marked as the statistics bureau's come from the office (or its import).
+        if value != IndicatorSource.CADRE and not can_manage_programme_data(self.user):
+            raise serializers.ValidationError(_("只有督查室可以录入统计部门数据。"))
+        return value

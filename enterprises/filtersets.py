@@ -1,29 +1,44 @@
 """One FilterSet per model, shared by the HTML list pages and the API viewsets."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from stationing.models import Unit
+from stationing.choices import UnitKind
+from stationing.selectors import unit_list
 
 from .choices import Industry, Ownership, Size
 from .models import Enterprise, EnterpriseSurvey, IndicatorReport
 
+# "Any / yes / no" for the HTML select; the API keeps sending true/false as before.
+ANY = _("全部")
+YES_NO_ANY = (("", ANY), ("true", _("是")), ("false", _("否")))
+
 
 def region_choices(request):
-    return Unit.objects.filter(kind="government")
+    """Regions (government units) from the scoped selector, as every dropdown should."""
+    return unit_list(user=getattr(request, "user", None)).filter(kind=UnitKind.GOVERNMENT)
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称或信用代码"), method="filter_q")
     region = django_filters.ModelChoiceFilter(
-        label=_("所属区域"), queryset=region_choices, method="filter_region"
+        label=_("所属区域"), queryset=region_choices, method="filter_region", empty_label=ANY
     )
-    industry = django_filters.ChoiceFilter(label=_("行业门类"), choices=Industry.choices)
-    ownership = django_filters.ChoiceFilter(label=_("经济类型"), choices=Ownership.choices)
-    size = django_filters.ChoiceFilter(label=_("企业规模"), choices=Size.choices)
-    is_key = django_filters.BooleanFilter(label=_("重点企业"))
-    stationed = django_filters.BooleanFilter(label=_("已派驻干部"), field_name="is_stationed")
+    industry = django_filters.ChoiceFilter(
+        label=_("行业门类"), choices=Industry.choices, empty_label=ANY
+    )
+    ownership = django_filters.ChoiceFilter(
+        label=_("经济类型"), choices=Ownership.choices, empty_label=ANY
+    )
+    size = django_filters.ChoiceFilter(label=_("企业规模"), choices=Size.choices, empty_label=ANY)
+    is_key = django_filters.BooleanFilter(
+        label=_("重点企业"), widget=forms.Select(choices=YES_NO_ANY)
+    )
+    stationed = django_filters.BooleanFilter(
+        label=_("已派驻干部"), field_name="is_stationed", widget=forms.Select(choices=YES_NO_ANY)
+    )
 
     class Meta:
         model = Enterprise

@@ -1,0 +1,285 @@
+"""Enterprise pages: list, detail, create/edit, the cadre's survey and monthly figures.
+
+Reads go through enterprises.selectors (scoped), writes through enterprises.services; an
+enterprise outside the user's scope is a 404, a page the user's role may not use is a 403.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+
+from stationing.selectors import assignment_list
+from stationing.web import (
+    FilteredListView,
+    OfficeRequiredMixin,
+    PortalLoginRequiredMixin,
+    RoleRequiredMixin,
+    ServiceFormView,
+)
+
+from . import services
+from .filtersets import EnterpriseFilterSet
+from .forms import (
+    EnterpriseCreateForm,
+    EnterpriseUpdateForm,
+    IndicatorForm,
+    IndicatorUpdateForm,
+    SurveyForm,
+)
+from .permissions import can_edit_enterprise, can_record_enterprise_data
+from .selectors import enterprise_list, indicator_list, survey_list
+
+MONEY_FIELDS = ("fixed_assets", "output_value", "sales", "profit_tax")
+
+
+class EnterpriseListView(FilteredListView):
+    template_name = "enterprises/enterprise_list.html"
+    filterset_class = EnterpriseFilterSet
+    context_object_name = "enterprises"
+
+    def get_base_queryset(self):
+        return enterprise_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = can_edit_enterprise(self.request.user)
+        return context
+
+
+class EnterpriseDetailView(PortalLoginRequiredMixin, DetailView):
+    template_name = "enterprises/enterprise_detail.html"
+    context_object_name = "enterprise"
+
+    def get_queryset(self):
+        return enterprise_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        enterprise = self.object
+        context["surveys"] = survey_list(user=user).filter(enterprise=enterprise)
+        context["indicators"] = (
+            indicator_list(user=user).filter(enterprise=enterprise).order_by("-month")
+        )
+        context["assignments"] = (
+            assignment_list(user=user)
+            .filter(enterprise=enterprise)
+            .order_by("-programme__start_date", "cadre__name")
+        )
+        context["can_edit"] = can_edit_enterprise(user)
+        context["can_record"] = can_record_enterprise_data(user, enterprise.pk)
+        return context
+
+
+# --- Enterprise create / edit (office) --------------------------------------------------------
+
+
+class EnterpriseFormMixin:
+    fieldsets = [
+        (_("基本信息"), ["name", "credit_code", "region", "address"], "col-12"),
+        (
+            _("分类"),
+            ["industry", "industry_detail", "ownership", "size", "listing_status", "is_key"],
+            "col-12 col-md-6",
+        ),
+        (
+            _("联系方式"),
+            ["legal_representative", "contact_name", "contact_phone", "employees"],
+            "col-12 col-md-6",
+        ),
+        (_("经营情况"), ["main_products"], "col-12"),
+    ]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_success_url_for(self, obj):
+        return reverse("enterprise-detail", args=[obj.pk])
+
+
+class EnterpriseCreateView(EnterpriseFormMixin, OfficeRequiredMixin, ServiceFormView):
+    form_class = EnterpriseCreateForm
+    title = _("登记企业")
+
+    def get_cancel_url(self):
+        return reverse("enterprise-list")
+
+    def perform(self, form):
+        return services.enterprise_create(by=self.request.user, **self.service_fields(form))
+
+
+class EnterpriseUpdateView(EnterpriseFormMixin, OfficeRequiredMixin, ServiceFormView):
+    form_class = EnterpriseUpdateForm
+    title = _("修改企业信息")
+
+    @cached_property
+    def object(self):
+        return get_object_or_404(enterprise_list(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.object
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("subtitle", self.object.name)
+        return super().get_context_data(**kwargs)
+
+    def get_cancel_url(self):
+        return reverse("enterprise-detail", args=[self.object.pk])
+
+    def perform(self, form):
+        return services.enterprise_update(
+            enterprise=self.object,
+            by=self.request.user,
+            expected_version=self.expected_version(form),
+            **self.service_fields(form),
+        )
+
+
+# --- Surveys and monthly indicators (stationed cadre or office) -------------------------------
+
+
+class EnterpriseRecordMixin(RoleRequiredMixin):
+    """The enterprise from the URL, in the user's scope (else 404), and the right to record."""
+
+    @cached_property
+    def enterprise(self):
+        return get_object_or_404(enterprise_list(user=self.request.user), pk=self.kwargs["pk"])
+
+    def has_permission(self):
+        return can_record_enterprise_data(self.request.user, self.enterprise.pk)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("subtitle", self.enterprise.name)
+        kwargs.setdefault("enterprise", self.enterprise)
+        return super().get_context_data(**kwargs)
+
+    def get_cancel_url(self):
+        return reverse("enterprise-detail", args=[self.enterprise.pk])
+
+
+class SurveyCreateView(EnterpriseRecordMixin, ServiceFormView):
+    form_class = SurveyForm
+    title = _("企业调研")
+    fieldsets = [
+        (None, ["surveyed_on"], "col-12 col-md-4"),
+        (_("经营数据(万元)"), list(MONEY_FIELDS), "col-6 col-md-3"),
+        (
+            _("调研情况"),
+            ["main_markets", "equipment", "renovation_plans", "difficulties", "suggestions"],
+            "col-12",
+        ),
+    ]
+
+    def get_initial(self):
+        return {"surveyed_on": timezone.localdate()}
+
+    def perform(self, form):
+        return services.survey_create(
+            by=self.request.user, enterprise=self.enterprise, **self.service_fields(form)
+        )
+
+    def get_success_url_for(self, obj):
+        return reverse("enterprise-detail", args=[self.enterprise.pk]) + "#surveys"
+
+
+INDICATOR_FIELDSET = (
+    _("当月数(万元)"),
+    ["output_value", "value_added", "revenue", "profit", "tax", "investment", "employees"],
+    "col-6 col-md-3",
+)
+
+
+def previous_month(today: datetime.date) -> datetime.date:
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+class IndicatorCreateView(EnterpriseRecordMixin, ServiceFormView):
+    form_class = IndicatorForm
+    title = _("填报月度指标")
+    template_name = "enterprises/indicator_form.html"
+    fieldsets = [INDICATOR_FIELDSET]
+    manual_fields = ("month",)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["enterprise"] = self.enterprise
+        return kwargs
+
+    def get_initial(self):
+        # Figures are filed after the month ends, so last month is the usual choice.
+        return {"month": previous_month(timezone.localdate())}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        if form.is_bound and form.has_error("month"):
+            try:
+                month = form.fields["month"].clean(form["month"].data)
+            except ValidationError:
+                month = None
+            if month:
+                context["existing_indicator"] = (
+                    indicator_list(user=self.request.user)
+                    .filter(enterprise=self.enterprise, month=month)
+                    .first()
+                )
+        context.setdefault("existing_indicator", None)
+        return context
+
+    def perform(self, form):
+        return services.indicator_create(
+            by=self.request.user, enterprise=self.enterprise, **self.service_fields(form)
+        )
+
+    def get_success_url_for(self, obj):
+        return reverse("enterprise-detail", args=[self.enterprise.pk]) + "#indicators"
+
+
+class IndicatorUpdateView(RoleRequiredMixin, ServiceFormView):
+    form_class = IndicatorUpdateForm
+    title = _("修改月度指标")
+    template_name = "enterprises/indicator_form.html"
+    fieldsets = [INDICATOR_FIELDSET]
+
+    @cached_property
+    def object(self):
+        return get_object_or_404(indicator_list(user=self.request.user), pk=self.kwargs["pk"])
+
+    def has_permission(self):
+        return can_record_enterprise_data(self.request.user, self.object.enterprise_id)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.object
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("subtitle", self.object.enterprise.name)
+        kwargs.setdefault("enterprise", self.object.enterprise)
+        kwargs.setdefault("indicator", self.object)
+        kwargs.setdefault("existing_indicator", None)
+        return super().get_context_data(**kwargs)
+
+    def get_cancel_url(self):
+        return reverse("enterprise-detail", args=[self.object.enterprise_id]) + "#indicators"
+
+    def perform(self, form):
+        return services.indicator_update(
+            indicator=self.object,
+            by=self.request.user,
+            expected_version=self.expected_version(form),
+            **self.service_fields(form),
+        )
+
+    def get_success_url_for(self, obj):
+        return self.get_cancel_url()

@@ -5,7 +5,7 @@
   of their programmes
 - cadre: only the enterprises of their own assignments
 - enterprise contact: only their own enterprise
-- department: nothing yet; the tickets issue lets a department see what its tickets touch
+- department: the enterprises its tickets touch
 """
 
 from django.contrib.auth.models import User
@@ -37,6 +37,12 @@ def _enterprise_q(user: User) -> Q | None:
         q |= Q(pk__in=Assignment.objects.filter(cadre_id=actor.profile_id).values("enterprise_id"))
     if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
         q |= Q(pk=actor.enterprise_id)
+    if actor.has(Role.DEPARTMENT) and actor.unit_id:
+        # A department sees the enterprises its tickets touch (responsible or co-handling).
+        touched = Enterprise.objects.filter(
+            Q(tickets__responsible_unit_id=actor.unit_id) | Q(tickets__co_units=actor.unit_id)
+        )
+        q |= Q(pk__in=touched.values("pk"))
     return q
 
 

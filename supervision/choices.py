@@ -1,0 +1,95 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    FINANCING = "financing", _("融资")
+    LAND = "land", _("用地")
+    APPROVALS = "approvals", _("审批")
+    UTILITIES = "utilities", _("水电气")
+    LABOUR = "labour", _("用工")
+    MARKET = "market", _("市场")
+    POLICY = "policy", _("政策兑现")
+    INFRASTRUCTURE = "infrastructure", _("基础设施")
+    DISPUTES = "disputes", _("纠纷")
+    ARBITRARY_CHARGES = "arbitrary_charges", _("乱收费乱罚款乱摊派")
+    OTHER = "other", _("其他")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")
+    CRITICAL = "critical", _("特急")
+
+
+class Level(models.TextChoices):
+    """小事不出企业、一般事不出系统、大事不出市: the ladder a problem climbs when stuck."""
+
+    ENTERPRISE = "enterprise", _("企业级")
+    SYSTEM = "system", _("系统级")
+    CITY = "city", _("市级")
+
+
+LEVEL_ORDER = [Level.ENTERPRISE, Level.SYSTEM, Level.CITY]
+
+
+class TicketState(models.TextChoices):
+    SUBMITTED = "submitted", _("待受理")
+    ACCEPTED = "accepted", _("已受理")
+    REJECTED = "rejected", _("不予受理")
+    ASSIGNED = "assigned", _("已交办")
+    OBJECTED = "objected", _("交办异议")
+    IN_PROGRESS = "in_progress", _("办理中")
+    ANSWERED = "answered", _("已答复")
+    CLOSED = "closed", _("已办结")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+OPEN_STATES = [
+    TicketState.SUBMITTED,
+    TicketState.ACCEPTED,
+    TicketState.ASSIGNED,
+    TicketState.OBJECTED,
+    TicketState.IN_PROGRESS,
+    TicketState.ANSWERED,
+]
+# States in which the department's clock runs (a deadline exists and can be missed).
+CLOCK_STATES = [TicketState.ASSIGNED, TicketState.OBJECTED, TicketState.IN_PROGRESS]
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class Colour(models.TextChoices):
+    GREEN = "green", _("正常")
+    YELLOW = "yellow", _("黄牌")
+    RED = "red", _("红牌")
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("不同意")
+
+
+class EventKind(models.TextChoices):
+    SUBMIT = "submit", _("提交诉求")
+    ACCEPT = "accept", _("受理")
+    REJECT = "reject", _("不予受理")
+    ASSIGN = "assign", _("交办")
+    OBJECT = "object", _("提出交办异议")
+    CONFIRM = "confirm", _("维持交办")
+    REASSIGN = "reassign", _("改派")
+    HAND_OVER = "hand_over", _("移交经办人")
+    PROGRESS = "progress", _("办理进展")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    APPROVE_EXTENSION = "approve_extension", _("同意延期")
+    REFUSE_EXTENSION = "refuse_extension", _("不同意延期")
+    ANSWER = "answer", _("答复")
+    RATE = "rate", _("评价")
+    REOPEN = "reopen", _("重新办理")
+    ESCALATE = "escalate", _("升级督办")
+    WITHDRAW = "withdraw", _("撤回")

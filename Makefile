@@ -1,17 +1,21 @@
-# Stationing portal. `make help` lists the targets.
+# Stationing portal. `make help` lists the targets; README.md explains them.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Enterprises created by `make bench`.
+N ?= 2000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrate seed messages vendor bench clean
+.PHONY: help install migrate seed run test lint format messages vendor bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version)); try PYTHON=python3.12"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
@@ -22,10 +26,11 @@ install: $(VENV)/.installed ## Create .venv and install the portal with its dev 
 migrate: install ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
-seed: migrate ## Load the demo county programme (safe to run again)
+seed: migrate ## Load the demo county programme and print the demo logins (safe to run again)
 	$(PY) manage.py seed_demo
 
-run: seed ## Install, migrate, load the demo and serve on http://127.0.0.1:8000
+run: seed ## Install, migrate, load the demo, print the logins, serve on http://127.0.0.1:8000
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the logins above."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install ## ruff check and format check, Django checks, missing migrations
@@ -34,7 +39,7 @@ lint: install ## ruff check and format check, Django checks, missing migrations
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: lint ## Install and run the whole suite (lint, checks, tests)
+test: lint ## Install and run the whole suite: lint, checks, pytest with browser tests
 	$(VENV)/bin/pytest
 
 format: install ## Format and fix what ruff can
@@ -42,8 +47,11 @@ format: install ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .
 
 messages: install ## Refresh the English catalogue from the source and compile it
-	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static --ignore=var
 	$(PY) manage.py compilemessages -l en
+
+bench: install ## Time the enterprise list page and API with N=2000 enterprises (throwaway DB)
+	$(PY) -m tests.bench --n $(N)
 
 vendor: ## Refresh static/vendor from the npm registry (see static/vendor/VERSIONS.md)
 	rm -rf var/npm && mkdir -p var/npm && cd var/npm && npm init -y >/dev/null && npm install --silent bootstrap@5.3.9 htmx.org@2.0.11 echarts@5.6.0
@@ -53,4 +61,4 @@ vendor: ## Refresh static/vendor from the npm registry (see static/vendor/VERSIO
 	cp var/npm/node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
 
 clean: ## Remove the virtualenv, the SQLite file and generated files
-	rm -rf $(VENV) db.sqlite3 var
+	rm -rf $(VENV) db.sqlite3 var test-artifacts

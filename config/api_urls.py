@@ -5,6 +5,11 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from enterprises.api.views import EnterpriseSurveyViewSet, EnterpriseViewSet, IndicatorReportViewSet
+from stationing.api.report_views import (
+    ProgressReportViewSet,
+    ReportPeriodViewSet,
+    WorkPlanViewSet,
+)
 from stationing.api.views import (
     AssignmentViewSet,
     CadreViewSet,
@@ -22,6 +27,9 @@ router.register("cadres", CadreViewSet, basename="cadre")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("surveys", EnterpriseSurveyViewSet, basename="survey")
 router.register("indicators", IndicatorReportViewSet, basename="indicator")
+router.register("periods", ReportPeriodViewSet, basename="period")
+router.register("work-plans", WorkPlanViewSet, basename="work-plan")
+router.register("reports", ProgressReportViewSet, basename="report")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

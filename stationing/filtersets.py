@@ -4,9 +4,20 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AssignmentRole, ProgrammeStatus, Rank, UnitKind, UnitLevel
-from .models import Assignment, Profile, Programme, Unit, WorkGroup
+from .choices import AssignmentRole, ProgrammeStatus, Rank, ReportState, UnitKind, UnitLevel
+from .models import (
+    Assignment,
+    Profile,
+    Programme,
+    ProgressReport,
+    ReportPeriod,
+    Unit,
+    WorkGroup,
+)
 from .selectors import unit_list
+
+# The "no filter" option of the HTML selects (the API ignores it).
+ANY = _("全部")
 
 
 def dispatching_unit_choices(request):
@@ -16,7 +27,9 @@ def dispatching_unit_choices(request):
 
 class ProgrammeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=ProgrammeStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=ProgrammeStatus.choices, empty_label=ANY
+    )
     organiser = django_filters.NumberFilter(label=_("主办单位"))
 
     class Meta:
@@ -48,8 +61,10 @@ class WorkGroupFilterSet(django_filters.FilterSet):
 
 class CadreFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名或手机号"), method="filter_q")
-    unit = django_filters.ModelChoiceFilter(label=_("派出单位"), queryset=dispatching_unit_choices)
-    rank = django_filters.ChoiceFilter(label=_("职级"), choices=Rank.choices)
+    unit = django_filters.ModelChoiceFilter(
+        label=_("派出单位"), queryset=dispatching_unit_choices, empty_label=ANY
+    )
+    rank = django_filters.ChoiceFilter(label=_("职级"), choices=Rank.choices, empty_label=ANY)
     programme = django_filters.NumberFilter(
         label=_("驻企批次"), field_name="assignments__programme", distinct=True
     )
@@ -97,3 +112,45 @@ class AssignmentFilterSet(django_filters.FilterSet):
         return queryset.filter(start_date__lte=value).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=value)
         )
+
+
+class ReportPeriodFilterSet(django_filters.FilterSet):
+    programme = django_filters.NumberFilter(label=_("驻企批次"))
+    part = django_filters.ChoiceFilter(
+        label=_("期别"), choices=ReportPeriod._meta.get_field("part").choices
+    )
+    date = django_filters.DateFilter(label=_("包含日期"), method="filter_date")
+
+    class Meta:
+        model = ReportPeriod
+        fields = ["programme", "part", "date"]
+
+    def filter_date(self, queryset, name, value):
+        return queryset.filter(start__lte=value, end__gte=value)
+
+
+class ProgressReportFilterSet(django_filters.FilterSet):
+    # Plain ids, as for assignments: a choice list would reveal which ids exist out of scope.
+    programme = django_filters.NumberFilter(label=_("驻企批次"), field_name="assignment__programme")
+    period = django_filters.NumberFilter(label=_("报告期"))
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=ReportState.choices)
+    unit = django_filters.NumberFilter(label=_("派出单位"), field_name="assignment__cadre__unit")
+    work_group = django_filters.NumberFilter(label=_("工作组"), field_name="assignment__work_group")
+    enterprise = django_filters.NumberFilter(label=_("企业"), field_name="assignment__enterprise")
+    cadre = django_filters.NumberFilter(label=_("驻企干部"), field_name="assignment__cadre")
+    assignment = django_filters.NumberFilter(label=_("驻企安排"))
+    is_late = django_filters.BooleanFilter(label=_("逾期报送"))
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "programme",
+            "period",
+            "state",
+            "unit",
+            "work_group",
+            "enterprise",
+            "cadre",
+            "assignment",
+            "is_late",
+        ]

@@ -17,7 +17,25 @@ def test_schema_endpoint(client, db):
 
 def test_schema_generates_without_warnings(tmp_path, db):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
-    assert "/api/v1/cadres/" in (tmp_path / "s.yml").read_text()
+    schema = (tmp_path / "s.yml").read_text()
+    assert "/api/v1/cadres/" in schema
+    for path in [
+        "/api/v1/periods/",
+        "/api/v1/work-plans/{id}/submit/",
+        "/api/v1/work-plans/{id}/approve/",
+        "/api/v1/work-plans/{id}/return/",
+        "/api/v1/work-plans/{id}/diff/",
+        "/api/v1/reports/{id}/submit/",
+        "/api/v1/reports/{id}/review/",
+        "/api/v1/reports/{id}/return/",
+    ]:
+        assert f"  {path}:" in schema, path
+    # A plan's state and a report's state are different enums, each named after its choices.
+    for enum in ["PlanStateEnum", "ReportStateEnum", "ItemStatusEnum", "PeriodStatusEnum"]:
+        assert f"    {enum}:" in schema, enum
+    # Actions document what they take.
+    for component in ["WorkPlanReturnRequest", "ReportReviewRequest", "WorkPlanDiff"]:
+        assert f"    {component}:" in schema, component
 
 
 def test_docs_page_uses_local_assets_only(client, db):

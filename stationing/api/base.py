@@ -14,7 +14,6 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, QuerySet
-from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -80,6 +79,10 @@ FIELD_ERRORS = OpenApiResponse(
 FORBIDDEN = OpenApiResponse(ErrorDetailSerializer, description=_("无权修改。"))
 NOT_FOUND = OpenApiResponse(ErrorDetailSerializer, description=_("记录不存在或不在您的范围内。"))
 STALE = OpenApiResponse(ErrorDetailSerializer, description=_("版本号已过期:记录已被他人修改。"))
+STATE_CONFLICT = OpenApiResponse(
+    ErrorDetailSerializer,
+    description=_("记录当前的状态不允许此操作(如已报送待审批),或版本号已过期。"),
+)
 
 
 def document_writes(viewset: type) -> type:
@@ -116,15 +119,6 @@ class ServiceViewSet(
         super().__init_subclass__(**kwargs)
         if getattr(cls, "serializer_class", None) is not None:
             document_writes(cls)
-
-    def perform_authentication(self, request):
-        super().perform_authentication(request)
-        # Session authentication hands over Django's lazy request.user. roles.actor_for calls
-        # type(user).objects, which a SimpleLazyObject does not have, so give the permissions
-        # and selectors the User itself (already loaded by authentication at this point).
-        user = request.user
-        if isinstance(user, SimpleLazyObject) and user._wrapped is not empty:
-            request.user = user._wrapped
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -2,10 +2,14 @@
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
+from stationing.api.errors import Conflict, service_errors
+from stationing.locking import StaleEditError
 from stationing.models import Assignment, Programme
 from stationing.services import user_set_roles
 
@@ -58,7 +62,7 @@ def test_office_sees_all_assignments_and_filters_them(world, api):
 
 
 def test_office_creates_an_assignment(world, api):
-    cadre = ProfileFactory(name="王干部", unit=world.dev_bureau)
+    cadre = ProfileFactory(name="王干部", phone="13700000001", unit=world.dev_bureau)
     user_set_roles(user=cadre.user, roles=["cadre"])
     payload = {
         "programme": world.programme.pk,
@@ -296,11 +300,44 @@ def test_assignment_list_query_count_does_not_grow(world, api):
 
     few = count()
     unit = UnitFactory(parent=world.county)
-    for _ in range(10):
+    for index in range(10):
         AssignmentFactory(
             programme=world.programme,
-            cadre=ProfileFactory(unit=unit),
+            # Explicit phones: the factory's sequence can meet the fixture users' numbers.
+            cadre=ProfileFactory(unit=unit, phone=f"1371000{index:04d}"),
             enterprise=world.ent_a,
             work_group=world.group,
         )
     assert count() == few
+
+
+# --- service errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("error", "expected", "body"),
+    [
+        (StaleEditError("已被修改", code="stale"), Conflict, "已被修改"),
+        (DjangoValidationError("已报送待审批", code="locked"), Conflict, "已报送待审批"),
+        (DjangoValidationError("只有待审批的计划", code="state"), Conflict, "只有待审批的计划"),
+        (
+            DjangoValidationError("至少要有一项", code="empty"),
+            ValidationError,
+            {"non_field_errors": ["至少要有一项"]},
+        ),
+        (
+            DjangoValidationError({"comment": DjangoValidationError("必填", code="state")}),
+            ValidationError,
+            {"comment": ["必填"]},
+        ),
+    ],
+)
+def test_service_errors_map_states_to_409_and_fields_to_400(error, expected, body):
+    with pytest.raises(expected) as caught, service_errors():
+        raise error
+    if expected is Conflict:
+        assert caught.value.status_code == 409
+        assert caught.value.detail == body
+    else:
+        assert caught.value.status_code == 400
+        assert caught.value.detail == body

@@ -136,7 +136,10 @@ def _snapshot(plan: WorkPlan) -> list[dict]:
 
 
 @transaction.atomic
-def work_plan_submit(*, plan: WorkPlan, by: User | None) -> WorkPlan:
+def work_plan_submit(
+    *, plan: WorkPlan, by: User | None, at: datetime.datetime | None = None
+) -> WorkPlan:
+    """Freeze the live items as a new version for approval. `at` back-fills a paper submission."""
     current = _lock_plan(plan, None)
     if current.state == PlanState.SUBMITTED:
         return current  # a repeated submit (double tap, retried request) changes nothing
@@ -145,7 +148,7 @@ def work_plan_submit(*, plan: WorkPlan, by: User | None) -> WorkPlan:
     items = _snapshot(current)
     if not items:
         raise ValidationError(_("计划至少要有一项工作任务才能报送。"), code="empty")
-    now = timezone.now()
+    now = at or timezone.now()
     current.latest_number += 1
     WorkPlanVersion.objects.create(
         plan=current,
@@ -163,14 +166,14 @@ def work_plan_submit(*, plan: WorkPlan, by: User | None) -> WorkPlan:
     return current
 
 
-def _decide(plan: WorkPlan, *, by: User | None, state: str, comment: str) -> WorkPlan:
+def _decide(plan: WorkPlan, *, by: User | None, state: str, comment: str, at=None) -> WorkPlan:
     current = _lock_plan(plan, None)
     if current.state != PlanState.SUBMITTED:
         raise ValidationError(_("只有待审批的计划才能审批。"), code="state")
     version = current.versions.get(number=current.latest_number)
     version.state = state
     version.decided_by = by
-    version.decided_at = timezone.now()
+    version.decided_at = at or timezone.now()
     version.comment = comment
     version.save()
     current.state = state
@@ -183,8 +186,8 @@ def _decide(plan: WorkPlan, *, by: User | None, state: str, comment: str) -> Wor
 
 
 @transaction.atomic
-def work_plan_approve(*, plan: WorkPlan, by: User | None, comment: str = "") -> WorkPlan:
-    return _decide(plan, by=by, state=PlanState.APPROVED, comment=comment)
+def work_plan_approve(*, plan: WorkPlan, by: User | None, comment: str = "", at=None) -> WorkPlan:
+    return _decide(plan, by=by, state=PlanState.APPROVED, comment=comment, at=at)
 
 
 @transaction.atomic

@@ -111,6 +111,10 @@ def report_get_or_create_draft(
     last "next steps" as this period's planned work, so planned-versus-done can be seen."""
     if period.programme_id != assignment.programme_id:
         raise ValidationError({"period": _("报告期不属于该驻企批次。")})
+    if assignment.start_date > period.end or (
+        assignment.end_date is not None and assignment.end_date < period.start
+    ):
+        raise ValidationError({"period": _("该报告期不在驻企期间内,无需报送。")})
     report, created = ProgressReport.objects.get_or_create(
         assignment=assignment, period=period, defaults={"updated_by": by}
     )
@@ -252,12 +256,17 @@ def report_content(report: ProgressReport) -> dict:
 
 @transaction.atomic
 def report_submit(
-    *, report: ProgressReport, by: User | None, expected_version: int | None = None
+    *,
+    report: ProgressReport,
+    by: User | None,
+    expected_version: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> ProgressReport:
     """Submit a draft or a returned report. A repeated submit changes nothing (idempotent).
 
     Late is decided by the first submission against the period's due moment; a report the office
-    returned after the due date does not become late by being resubmitted.
+    returned after the due date does not become late by being resubmitted. `at` back-fills the
+    moment of a report handed in on paper (the office enters it later); it defaults to now.
     """
     current = _lock_report(report, None)
     if current.state in (ReportState.SUBMITTED, ReportState.REVIEWED):
@@ -265,7 +274,7 @@ def report_submit(
     if expected_version is not None and current.version != int(expected_version):
         raise StaleEditError(stale_message(current), code="stale")
     _validate_for_submit(current)
-    now = timezone.now()
+    now = at or timezone.now()
     if current.first_submitted_at is None:
         current.first_submitted_at = now
         current.is_late = now > current.period.due_at

@@ -191,3 +191,19 @@ def test_next_report_is_prefilled_from_the_last_one(world, periods, plan_item):
     assert second.planned_steps == "协调银行授信"
     row = second.item_progress.get()
     assert (row.progress, row.note) == (30, "已对接两家银行")
+
+
+def test_no_report_is_owed_for_a_period_outside_the_stationing(world, periods):
+    world.assignment_a.start_date = D(2026, 4, 1)
+    world.assignment_a.save()
+    with pytest.raises(ValidationError) as caught:
+        report_get_or_create_draft(assignment=world.assignment_a, period=periods[1], by=None)
+    assert "period" in caught.value.message_dict
+
+
+def test_a_paper_report_is_back_filled_with_its_real_moment(world, periods):
+    report = report_get_or_create_draft(assignment=world.assignment_a, period=periods[1], by=None)
+    report = fill(report, world.cadre_a)
+    handed_in = datetime.datetime(2026, 3, 18, 16, tzinfo=SHANGHAI)
+    report = report_submit(report=report, by=world.office, at=handed_in)
+    assert report.submitted_at == handed_in and report.is_late is False

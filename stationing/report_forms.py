@@ -61,7 +61,8 @@ def read_item_progress(data, item_ids) -> list[dict]:
 
 
 class ReviewForm(PortalForm):
-    rating = forms.ChoiceField(label=_("评定"), choices=ReportRating.choices)
+    # A blank first choice: a careless submit must not rate a report 优.
+    rating = forms.ChoiceField(label=_("评定"), choices=[("", "---------"), *ReportRating.choices])
     comment = forms.CharField(
         label=_("审阅意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

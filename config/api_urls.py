@@ -17,6 +17,7 @@ from stationing.api.views import (
     UnitViewSet,
     WorkGroupViewSet,
 )
+from supervision.api.views import TicketViewSet
 
 router = DefaultRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")
@@ -30,6 +31,8 @@ router.register("indicators", IndicatorReportViewSet, basename="indicator")
 router.register("periods", ReportPeriodViewSet, basename="period")
 router.register("work-plans", WorkPlanViewSet, basename="work-plan")
 router.register("reports", ProgressReportViewSet, basename="report")
+# "api-ticket": the pages already use "ticket-list" and "ticket-detail" as URL names.
+router.register("tickets", TicketViewSet, basename="api-ticket")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

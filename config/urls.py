@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("stationing.report_urls")),
     path("enterprises/", include("enterprises.urls")),
     path("import/", include("stationing.import_urls")),
+    path("tickets/", include("supervision.urls")),
 ]

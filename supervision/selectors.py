@@ -84,3 +84,95 @@ def department_inbox(*, user: User) -> QuerySet[Ticket]:
         .filter(responsible_unit_id=actor.unit_id, state__in=CLOCK_STATES)
         .order_by("deadline")
     )
+
+
+# --- Pages: choices and settings -------------------------------------------------------------
+
+
+def unit_handler_list(*, user: User, unit_id: int | None) -> QuerySet:
+    """Active department handlers of a unit (whom a ticket can be handed over to)."""
+    from django.contrib.auth import get_user_model
+
+    if not unit_id or not getattr(user, "is_authenticated", False):
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.DEPARTMENT, profile__unit_id=unit_id)
+        .select_related("profile")
+        .distinct()
+        .order_by("profile__name", "pk")
+    )
+
+
+def raisable_enterprise_list(*, user: User) -> QuerySet:
+    """Enterprises the user may raise tickets for: a cadre's stationed ones, a contact's own."""
+    from enterprises.selectors import enterprise_list
+    from stationing.models import Assignment
+
+    actor = actor_for(user)
+    q = NOTHING
+    if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
+        q |= Q(pk=actor.enterprise_id)
+    if actor.has(Role.CADRE) and actor.profile_id:
+        q |= Q(pk__in=Assignment.objects.filter(cadre_id=actor.profile_id).values("enterprise_id"))
+    return enterprise_list(user=user).filter(q).order_by("name", "pk")
+
+
+def report_problem_list(*, user: User) -> QuerySet:
+    """Problem lines of the half-month reports the user may read."""
+    from stationing.models import ReportProblem
+    from stationing.selectors import report_list
+
+    return ReportProblem.objects.filter(
+        report__in=report_list(user=user).values("pk")
+    ).select_related("report__assignment__enterprise", "report__period")
+
+
+def extension_list(*, user: User, ticket: Ticket) -> QuerySet:
+    from .models import ExtensionRequest
+
+    return ExtensionRequest.objects.filter(
+        ticket__in=ticket_list(user=user).filter(pk=ticket.pk).values("pk")
+    ).select_related("requested_by__profile", "decided_by__profile")
+
+
+def awaiting_rating(*, user: User) -> QuerySet[Ticket]:
+    """Answered tickets the user may rate (the enterprise contact's, or a cadre's when the
+    enterprise has no login)."""
+    from .choices import TicketState
+    from .services import can_rate
+
+    answered = (
+        ticket_list(user=user).filter(state=TicketState.ANSWERED).order_by("answered_at", "pk")
+    )
+    return answered.filter(pk__in=[t.pk for t in answered if can_rate(user, t)])
+
+
+def calendar_day_list(*, year: int) -> QuerySet:
+    """The holiday table for one year (the office's settings page; not confidential)."""
+    from .models import CalendarDay
+
+    return CalendarDay.objects.filter(date__year=year).order_by("date")
+
+
+def category_setting_list() -> QuerySet:
+    from .models import CategorySetting
+
+    return CategorySetting.objects.select_related("default_unit").order_by("category")
+
+
+def calendar_day_list_all() -> QuerySet:
+    from .models import CalendarDay
+
+    return CalendarDay.objects.all()
+
+
+def person_names(*, usernames) -> dict[str, str]:
+    """Profile names by username (the timeline names whom a ticket was handed over to)."""
+    from django.contrib.auth import get_user_model
+
+    rows = get_user_model().objects.filter(username__in=list(usernames))
+    return {
+        username: name or username
+        for username, name in rows.values_list("username", "profile__name")
+    }

@@ -72,11 +72,12 @@ def _record(
     from_state: str,
     comment: str = "",
     data: dict | None = None,
+    at: datetime.datetime | None = None,
 ) -> TicketEvent:
     ticket.version += 1
     ticket.updated_by = by
     ticket.save()
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=by,
@@ -85,6 +86,15 @@ def _record(
         comment=comment,
         data=data or {},
     )
+    if at is not None:
+        _backfill_event(event, at)
+    return event
+
+
+def _backfill_event(event: TicketEvent, at: datetime.datetime) -> None:
+    """Date a just-written event at the back-filled moment (its `at` is auto_now_add)."""
+    TicketEvent.objects.filter(pk=event.pk).update(at=at)
+    event.at = at
 
 
 def _required(value: str, field: str, message: str) -> str:
@@ -136,7 +146,10 @@ def ticket_create(
     description: str,
     urgency: str = Urgency.NORMAL,
     report_problem=None,
+    at: datetime.datetime | None = None,
 ) -> Ticket:
+    """Raise a ticket. `at` back-fills the moment a problem was raised on paper or by phone (the
+    ticket is dated then, and numbered in that year); it defaults to now."""
     if not can_raise_for(by, enterprise.pk):
         raise ValidationError({"enterprise": _("您不能为这家企业提出诉求。")})
     if report_problem is not None:
@@ -165,9 +178,11 @@ def ticket_create(
     ticket.full_clean(exclude=["number"])
     ticket.save()
     # The number is the year and the primary key: unique without a counter to race on.
-    ticket.number = f"{timezone.localdate():%Y}-{ticket.pk:06d}"
-    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
-    TicketEvent.objects.create(
+    ticket.number = f"{local_date(at) if at else timezone.localdate():%Y}-{ticket.pk:06d}"
+    backfill = {"created_at": at} if at is not None else {}
+    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number, **backfill)
+    ticket.created_at = at or ticket.created_at
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=EventKind.SUBMIT,
         actor=by,
@@ -175,6 +190,8 @@ def ticket_create(
         to_state=TicketState.SUBMITTED,
         comment=ticket.title,
     )
+    if at is not None:
+        _backfill_event(event, at)
     return ticket
 
 
@@ -182,13 +199,20 @@ def ticket_create(
 
 
 @transaction.atomic
-def ticket_accept(*, ticket: Ticket, by: User, expected_version: int | None = None) -> Ticket:
+def ticket_accept(
+    *,
+    ticket: Ticket,
+    by: User,
+    expected_version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Ticket:
+    """Accept (受理). `at` back-fills when the office accepted it; it defaults to now."""
     ticket = _lock(ticket, expected_version)
     _require_state(ticket, [TicketState.SUBMITTED], _("受理"))
     from_state = ticket.state
     ticket.state = TicketState.ACCEPTED
     ticket.owner = by  # 首问负责: whoever receives it first owns it until it is handed on
-    _record(ticket, kind=EventKind.ACCEPT, by=by, from_state=from_state)
+    _record(ticket, kind=EventKind.ACCEPT, by=by, from_state=from_state, at=at)
     return ticket
 
 
@@ -218,8 +242,12 @@ def ticket_assign(
     leader: User | None = None,
     comment: str = "",
     expected_version: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> Ticket:
-    """交办 (from accepted) or 改派 after an objection: starts the clock for the unit."""
+    """交办 (from accepted) or 改派 after an objection: starts the clock for the unit.
+
+    `at` back-fills when it was assigned: the clock (deadline, yellow card) runs from then.
+    """
     ticket = _lock(ticket, expected_version)
     _require_state(ticket, [TicketState.ACCEPTED, TicketState.OBJECTED], _("交办"))
     if level not in Level.values:
@@ -229,7 +257,7 @@ def ticket_assign(
     co_units = [unit for unit in co_units if unit.pk != responsible_unit.pk]
     from_state = ticket.state
     kind = EventKind.REASSIGN if from_state == TicketState.OBJECTED else EventKind.ASSIGN
-    now = timezone.now()
+    now = at or timezone.now()
     ticket.level = level
     ticket.responsible_unit = responsible_unit
     ticket.leader = leader
@@ -254,6 +282,7 @@ def ticket_assign(
             "leader": leader.get_username() if leader else "",
             "deadline": ticket.deadline.isoformat(),
         },
+        at=at,
     )
     return ticket
 
@@ -553,3 +582,123 @@ def ticket_withdraw(*, ticket: Ticket, by: User, reason: str) -> Ticket:
     ticket.closed_at = timezone.now()
     _record(ticket, kind=EventKind.WITHDRAW, by=by, from_state=from_state, comment=reason)
     return ticket
+
+
+# --- Pages: attachments, accept-and-assign, calendar and category settings --------------------
+
+
+def ticket_attach(*, ticket: Ticket, by: User, upload, event: TicketEvent | None = None):
+    """Check an uploaded file by its content and keep it under a random name.
+
+    Raises ValidationError (codes too_big, type, extension) with a message saying why.
+    """
+    from . import attachments
+    from .models import TicketAttachment
+
+    checked = attachments.check_upload(upload)
+    storage_name = attachments.store(upload)
+    # The file is written before the row: if the transaction rolls back, remove it again.
+    try:
+        with transaction.atomic():
+            return TicketAttachment.objects.create(
+                ticket=ticket,
+                event=event,
+                storage_name=storage_name,
+                original_name=checked.name,
+                content_type=checked.content_type,
+                size=checked.size,
+                uploaded_by=by,
+            )
+    except Exception:
+        attachments.remove(storage_name)
+        raise
+
+
+@transaction.atomic
+def ticket_accept_and_assign(*, ticket: Ticket, by: User, **assignment) -> Ticket:
+    """The office accepts a submitted ticket and assigns it in one step (two events)."""
+    ticket = ticket_accept(ticket=ticket, by=by)
+    return ticket_assign(ticket=ticket, by=by, **assignment)
+
+
+def _office_only(by: User) -> None:
+    from stationing.roles import actor_for
+
+    if not actor_for(by).is_office:
+        raise PermissionDenied(_("只有督查室可以修改办理时限和节假日安排。"))
+
+
+@transaction.atomic
+def calendar_day_save(*, by: User, date: datetime.date, is_workday: bool, name: str = "", day=None):
+    """Add a holiday or make-up working day, or change one (`day`); one row per date."""
+    from .models import CalendarDay
+
+    _office_only(by)
+    taken = CalendarDay.objects.filter(date=date)
+    if day is not None:
+        taken = taken.exclude(pk=day.pk)
+    if taken.exists():
+        raise ValidationError({"date": _("该日期已有安排,请直接修改。")})
+    day = day or CalendarDay()
+    day.date = date
+    day.is_workday = bool(is_workday)
+    day.name = (name or "").strip()
+    day.full_clean()
+    day.save()
+    return day
+
+
+@transaction.atomic
+def calendar_day_delete(*, by: User, day) -> None:
+    _office_only(by)
+    day.delete()
+
+
+@transaction.atomic
+def category_setting_update(
+    *,
+    by: User,
+    setting: CategorySetting,
+    normal_days: int,
+    urgent_days: int,
+    critical_days: int,
+    default_unit: Unit | None = None,
+) -> CategorySetting:
+    """Change a category's time limits (working days) and default responsible unit.
+
+    Tickets already assigned keep their deadline; the new limits apply from the next assignment.
+    """
+    _office_only(by)
+    if default_unit is not None and not default_unit.is_responsible:
+        raise ValidationError({"default_unit": _("该单位不是承办单位。")})
+    if not normal_days >= urgent_days >= critical_days:
+        raise ValidationError(_("时限应满足:一般 ≥ 紧急 ≥ 特急。"))
+    setting.normal_days = normal_days
+    setting.urgent_days = urgent_days
+    setting.critical_days = critical_days
+    setting.default_unit = default_unit
+    setting.full_clean()
+    setting.save()
+    return setting
+
+
+@transaction.atomic
+def ticket_attach_many(*, ticket: Ticket, by: User, uploads, event: TicketEvent | None = None):
+    """Attach several files, all or none, to `event` or else the ticket's latest event (the step
+    just taken: its row lock is held until commit, so nobody appended another meanwhile).
+
+    A refused file raises ValidationError({"attachments": [why]}).
+    """
+    if event is None:
+        event = ticket.events.order_by("-pk").first()
+    saved = []
+    try:
+        for upload in uploads:
+            saved.append(ticket_attach(ticket=ticket, by=by, upload=upload, event=event))
+    except ValidationError as exc:
+        from . import attachments
+
+        for attachment in saved:
+            attachments.remove(attachment.storage_name)
+        raise ValidationError({"attachments": exc.messages}) from exc
+    return saved

@@ -2,6 +2,7 @@
 
 import re
 
+import yaml
 from django.core.management import call_command
 
 
@@ -36,6 +37,67 @@ def test_schema_generates_without_warnings(tmp_path, db):
     # Actions document what they take.
     for component in ["WorkPlanReturnRequest", "ReportReviewRequest", "WorkPlanDiff"]:
         assert f"    {component}:" in schema, component
+
+
+def test_ticket_api_is_documented(tmp_path, db):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+    schema = (tmp_path / "s.yml").read_text()
+    for path in [
+        "/api/v1/tickets/",
+        "/api/v1/tickets/{id}/",
+        "/api/v1/tickets/{id}/events/",
+        "/api/v1/tickets/{id}/attachments/{attachment_id}/",
+        *(
+            f"/api/v1/tickets/{{id}}/{action}/"
+            for action in [
+                "accept",
+                "reject",
+                "assign",
+                "confirm",
+                "object",
+                "hand-over",
+                "progress",
+                "request-extension",
+                "decide-extension",
+                "answer",
+                "rate",
+                "withdraw",
+                "escalate",
+            ]
+        ),
+    ]:
+        assert f"  {path}:" in schema, path
+    # Ticket enums are named after their choices, not after the field ("state", "level").
+    for enum in [
+        "TicketStateEnum",
+        "CategoryEnum",
+        "UrgencyEnum",
+        "LevelEnum",
+        "ColourEnum",
+        "SatisfactionEnum",
+        "EventKindEnum",
+        "TicketActionEnum",
+    ]:
+        assert f"    {enum}:" in schema, enum
+    for component in [
+        "TicketAssignRequest",
+        "TicketRateRequest",
+        "TicketProgressRequest",
+        "TicketCreateRequest",
+        "TicketEvent",
+        "TicketAttachment",
+        "PaginatedTicketListItemList",
+    ]:
+        assert f"    {component}:" in schema, component
+    # The list carries the counts per state; every step documents its refusals.
+    document = yaml.safe_load(schema)
+    paginated = document["components"]["schemas"]["PaginatedTicketListItemList"]
+    assert "state_counts" in paginated["properties"]
+    for action in ["accept", "assign", "answer", "rate", "withdraw"]:
+        responses = document["paths"][f"/api/v1/tickets/{{id}}/{action}/"]["post"]["responses"]
+        assert {"200", "400", "403", "404", "409"} <= set(responses), action
+    progress = document["paths"]["/api/v1/tickets/{id}/progress/"]["post"]["requestBody"]
+    assert "multipart/form-data" in progress["content"]
 
 
 def test_docs_page_uses_local_assets_only(client, db):

@@ -1,0 +1,108 @@
+"""Admin for tickets and their settings.
+
+Tickets, their events, extension requests and attachments are read-only here: every change of a
+ticket goes through supervision.services, so the timeline stays complete. The holiday table and
+the per-category time limits can be edited (the settings page is the usual place).
+"""
+
+from django.contrib import admin
+
+from .models import (
+    CalendarDay,
+    CategorySetting,
+    ExtensionRequest,
+    Ticket,
+    TicketAttachment,
+    TicketEvent,
+)
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TicketEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    fields = ("at", "kind", "actor", "from_state", "to_state", "comment", "data")
+    readonly_fields = fields
+    ordering = ("at", "id")
+
+
+class ExtensionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ExtensionRequest
+    extra = 0
+    fields = ("requested_at", "requested_by", "days", "reason", "state", "decided_by", "comment")
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = TicketAttachment
+    extra = 0
+    fields = ("original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+
+@admin.register(Ticket)
+class TicketAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "number",
+        "title",
+        "enterprise",
+        "category",
+        "state",
+        "level",
+        "responsible_unit",
+        "deadline",
+        "is_urged",
+    )
+    list_filter = ("state", "category", "urgency", "level", "is_urged", "responsible_unit")
+    search_fields = ("number", "title", "description", "enterprise__name")
+    date_hierarchy = "created_at"
+    list_select_related = ("enterprise", "responsible_unit")
+    inlines = [TicketEventInline, ExtensionInline, AttachmentInline]
+
+
+@admin.register(CategorySetting)
+class CategorySettingAdmin(admin.ModelAdmin):
+    list_display = ("category", "normal_days", "urgent_days", "critical_days", "default_unit")
+    list_select_related = ("default_unit",)
+    autocomplete_fields = ("default_unit",)
+
+    def has_add_permission(self, request):
+        return False  # one row per category, created by a migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "name")
+    list_filter = ("is_workday",)
+    search_fields = ("name",)
+    date_hierarchy = "date"
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("ticket", "days", "state", "requested_by", "requested_at", "decided_by")
+    list_filter = ("state",)
+    search_fields = ("ticket__number", "ticket__title", "reason")
+    list_select_related = ("ticket", "requested_by", "decided_by")
+
+
+@admin.register(TicketAttachment)
+class TicketAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("original_name", "ticket", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("content_type",)
+    search_fields = ("original_name", "ticket__number", "ticket__title")
+    list_select_related = ("ticket", "uploaded_by")
+    exclude = ("storage_name",)

@@ -1,0 +1,123 @@
+"""Ticket filters, shared by the ticket list page and the API."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
+
+from stationing.choices import UnitKind
+from stationing.forms import leader_choices
+from stationing.selectors import unit_list
+from stationing.web import DateInput
+
+from .choices import Category, Colour, Level, TicketState, Urgency
+from .models import Ticket
+from .selectors import colour_q
+
+ANY = _("全部")
+# "Any / yes / no" for the HTML select; the API sends true/false.
+YES_NO_ANY = (("", ANY), ("true", _("是")), ("false", _("否")))
+
+
+def responsible_unit_choices(request):
+    return unit_list(user=getattr(request, "user", None)).filter(is_responsible=True)
+
+
+def region_choices(request):
+    return unit_list(user=getattr(request, "user", None)).filter(kind=UnitKind.GOVERNMENT)
+
+
+def leader_filter_choices(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return get_user_model().objects.none()
+    return leader_choices(user)
+
+
+class PersonChoiceField(ModelChoiceField):
+    def label_from_instance(self, obj):
+        return getattr(getattr(obj, "profile", None), "name", "") or obj.get_username()
+
+
+class PersonFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonChoiceField
+
+
+class TicketFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("编号、标题或企业"), method="filter_q")
+    state = django_filters.ChoiceFilter(
+        label=_("状态"), choices=TicketState.choices, empty_label=ANY
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("类别"), choices=Category.choices, empty_label=ANY
+    )
+    urgency = django_filters.ChoiceFilter(
+        label=_("紧急程度"), choices=Urgency.choices, empty_label=ANY
+    )
+    level = django_filters.ChoiceFilter(label=_("层级"), choices=Level.choices, empty_label=ANY)
+    colour = django_filters.ChoiceFilter(
+        label=_("亮牌"), choices=Colour.choices, empty_label=ANY, method="filter_colour"
+    )
+    responsible_unit = django_filters.ModelChoiceFilter(
+        label=_("承办单位"), queryset=responsible_unit_choices, empty_label=ANY
+    )
+    # A plain id, as on the other lists: a choice list would reveal enterprises out of scope.
+    enterprise = django_filters.NumberFilter(label=_("企业编号"))
+    region = django_filters.ModelChoiceFilter(
+        label=_("所属区域"), queryset=region_choices, empty_label=ANY, method="filter_region"
+    )
+    leader = PersonFilter(label=_("包案领导"), queryset=leader_filter_choices, empty_label=ANY)
+    urged = django_filters.BooleanFilter(
+        label=_("督办"), field_name="is_urged", widget=forms.Select(choices=YES_NO_ANY)
+    )
+    created_from = django_filters.DateFilter(
+        label=_("提出日期起"), field_name="created_at", lookup_expr="date__gte", widget=DateInput
+    )
+    created_to = django_filters.DateFilter(
+        label=_("提出日期止"), field_name="created_at", lookup_expr="date__lte", widget=DateInput
+    )
+    deadline_from = django_filters.DateFilter(
+        label=_("办结期限起"), field_name="deadline", lookup_expr="date__gte", widget=DateInput
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("办结期限止"), field_name="deadline", lookup_expr="date__lte", widget=DateInput
+    )
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "q",
+            "state",
+            "category",
+            "urgency",
+            "level",
+            "colour",
+            "responsible_unit",
+            "enterprise",
+            "region",
+            "leader",
+            "urged",
+            "created_from",
+            "created_to",
+            "deadline_from",
+            "deadline_to",
+        ]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(title__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )
+
+    def filter_colour(self, queryset, name, value):
+        return queryset.filter(colour_q(value))
+
+    def filter_region(self, queryset, name, value):
+        # A county includes its townships: match the region's whole subtree.
+        return queryset.filter(enterprise__region__path__startswith=value.path)

@@ -20,18 +20,18 @@ from stationing.api.views import (
 from supervision.api.views import TicketViewSet
 
 router = DefaultRouter()
-router.register("programmes", ProgrammeViewSet, basename="programme")
-router.register("units", UnitViewSet, basename="unit")
-router.register("work-groups", WorkGroupViewSet, basename="work-group")
-router.register("enterprises", EnterpriseViewSet, basename="enterprise")
-router.register("cadres", CadreViewSet, basename="cadre")
-router.register("assignments", AssignmentViewSet, basename="assignment")
-router.register("surveys", EnterpriseSurveyViewSet, basename="survey")
-router.register("indicators", IndicatorReportViewSet, basename="indicator")
-router.register("periods", ReportPeriodViewSet, basename="period")
-router.register("work-plans", WorkPlanViewSet, basename="work-plan")
-router.register("reports", ProgressReportViewSet, basename="report")
-# "api-ticket": the pages already use "ticket-list" and "ticket-detail" as URL names.
+# Basenames start with "api-": the pages use the plain names (enterprise-list, ticket-detail…).
+router.register("programmes", ProgrammeViewSet, basename="api-programme")
+router.register("units", UnitViewSet, basename="api-unit")
+router.register("work-groups", WorkGroupViewSet, basename="api-work-group")
+router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
+router.register("cadres", CadreViewSet, basename="api-cadre")
+router.register("assignments", AssignmentViewSet, basename="api-assignment")
+router.register("surveys", EnterpriseSurveyViewSet, basename="api-survey")
+router.register("indicators", IndicatorReportViewSet, basename="api-indicator")
+router.register("periods", ReportPeriodViewSet, basename="api-period")
+router.register("work-plans", WorkPlanViewSet, basename="api-work-plan")
+router.register("reports", ProgressReportViewSet, basename="api-report")
 router.register("tickets", TicketViewSet, basename="api-ticket")
 
 urlpatterns = [

@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from stationing.choices import UnitKind
 from stationing.forms import leader_choices
@@ -118,6 +120,7 @@ class TicketFilterSet(django_filters.FilterSet):
     def filter_colour(self, queryset, name, value):
         return queryset.filter(colour_q(value))
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_region(self, queryset, name, value):
         # A county includes its townships: match the region's whole subtree.
         return queryset.filter(enterprise__region__path__startswith=value.path)

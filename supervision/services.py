@@ -326,7 +326,8 @@ def _escalate(ticket: Ticket, *, by: User | None, comment: str) -> None:
 def ticket_escalate(*, ticket: Ticket, by: User | None, reason: str = "") -> Ticket:
     """Raise one level and mark urged (督办), keeping the department and state."""
     ticket = _lock(ticket)
-    _require_state(ticket, OPEN_STATES, _("升级督办"))
+    # Escalation is about a department that is stuck: only once the ticket has one.
+    _require_state(ticket, CLOCK_STATES + [TicketState.ANSWERED], _("升级督办"))
     _escalate(ticket, by=by, comment=reason)
     return ticket
 
@@ -428,11 +429,11 @@ def ticket_hand_over(*, ticket: Ticket, by: User, to: User, comment: str = "") -
     from stationing.roles import actor_for
 
     ticket = _lock(ticket)
-    _require_state(ticket, CLOCK_STATES + [TicketState.ACCEPTED], _("移交"))
+    _require_state(ticket, CLOCK_STATES, _("移交"))
     if not (ticket.owner_id == by.pk or actor_for(by).is_office):
         raise PermissionDenied(_("只有当前责任人或督查室可以移交。"))
     unit_id = ticket.responsible_unit_id
-    if ticket.state != TicketState.ACCEPTED and not is_unit_handler(to, unit_id):
+    if not is_unit_handler(to, unit_id):
         raise ValidationError({"to": _("只能移交给承办单位的经办人。")})
     ticket.owner = to
     _record(

@@ -113,3 +113,9 @@ def test_docs_page_uses_local_assets_only(client, db):
     script = client.get("/api/docs/", {"script": ""})
     assert script.status_code == 200
     assert not re.search(r"https?://", script.content.decode())
+
+
+def test_api_root_links_to_the_api_not_the_pages(world, client_for):
+    links = client_for(world.office).get("/api/v1/", HTTP_ACCEPT="application/json").json()
+    assert links["enterprises"].endswith("/api/v1/enterprises/")
+    assert links["tickets"].endswith("/api/v1/tickets/")

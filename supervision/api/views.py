@@ -26,7 +26,6 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -81,12 +80,6 @@ from .serializers import (
     TicketSerializer,
     TicketWithdrawSerializer,
 )
-
-# The region filter finds its unit through a method, so the schema cannot see that it takes a
-# unit id. (Better placed as a decorator on TicketFilterSet.filter_region itself.)
-_filter_region = getattr(TicketFilterSet, "filter_region", None)
-if _filter_region is not None and not hasattr(_filter_region, "_spectacular_annotation"):
-    extend_schema_field(OpenApiTypes.INT)(_filter_region)
 
 # Who may take which kind of step (supervision.permissions.may_attempt), said when they may not.
 OFFICE_ONLY = _("只有督查室可以受理、交办、审批延期和督办。")

@@ -298,6 +298,8 @@ class ReportDetailView(PortalLoginRequiredMixin, TemplateView):
             report=report,
             versions=report.versions.select_related("submitted_by__profile"),
             can_review=can_manage_programme_data(user) and report.state == ReportState.SUBMITTED,
+            # Live problem lines: each becomes a ticket with one action, and links to it after.
+            problems=report.problems.select_related("ticket"),
             is_own=_is_own_assignment(user, report.assignment),
             review_form=ReviewForm(),
             return_form=ReturnForm(),

@@ -198,3 +198,23 @@ def test_matrix_page_filters_and_exports(client_for, world, periods):
     assert client_for(world.cadre_a).get(url).status_code == 403
     assert client_for(world.office).get(reverse("plan-queue")).status_code == 200
     assert client_for(world.office).get(reverse("report-queue")).status_code == 200
+
+
+def test_report_problem_lines_turn_into_tickets(client_for, world, periods):
+    cadre = client_for(world.cadre_a)
+    report = open_report(cadre, world, periods)
+    cadre.post(
+        reverse("report-edit", args=[report.pk]),
+        {
+            "version": report.version,
+            "work_done": "工作",
+            "days_on_site": 5,
+            "problem": ["用电增容审批迟迟未办"],
+            "action": "submit",
+        },
+    )
+    problem = report.problems.get()
+    page = cadre.get(reverse("report-detail", args=[report.pk])).content.decode()
+    assert reverse("ticket-from-problem", args=[problem.pk]) in page
+    office_page = client_for(world.office).get(reverse("report-detail", args=[report.pk]))
+    assert reverse("ticket-from-problem", args=[problem.pk]) not in office_page.content.decode()

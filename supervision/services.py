@@ -7,6 +7,7 @@ gets a TransitionError instead of writing a second event.
 """
 
 import datetime
+import uuid
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from stationing.choices import Role
 from stationing.locking import StaleEditError, stale_message
 from stationing.models import Assignment, Unit
 
+from . import events
 from .choices import (
     CLOCK_STATES,
     LEVEL_ORDER,
@@ -164,7 +166,7 @@ def ticket_create(
         .first()
     )
     ticket = Ticket(
-        number=f"tmp-{timezone.now().timestamp()}",
+        number=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced below, once the pk is known
         enterprise=enterprise,
         programme_id=programme_id,
         report_problem=report_problem,
@@ -284,6 +286,7 @@ def ticket_assign(
         },
         at=at,
     )
+    events.ticket_assigned(ticket)
     return ticket
 
 
@@ -494,6 +497,7 @@ def ticket_answer(*, ticket: Ticket, by: User, answer: str) -> Ticket:
     ticket.answer = answer
     ticket.answered_at = timezone.now()
     _record(ticket, kind=EventKind.ANSWER, by=by, from_state=from_state, comment=answer)
+    events.ticket_answered(ticket)
     return ticket
 
 

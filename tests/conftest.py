@@ -27,6 +27,23 @@ PASSWORD = "pass-12345"
 
 
 @pytest.fixture(autouse=True)
+def celery_in_process(request):
+    """Tasks run in-process unless a test drives a real worker (marker `celery_worker`).
+
+    CI exports REDIS_URL for those tests; every other test must not leave messages in Redis.
+    """
+    from config.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2 costs seconds per fixture user; the tests check roles, not hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -33,6 +33,12 @@ class Unit(TrackedModel):
     is_responsible = models.BooleanField(_("承办单位"), default=False)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    webhook_url = models.URLField(
+        _("机器人推送地址"),
+        max_length=500,
+        blank=True,
+        help_text=_("企业微信或钉钉群机器人的 Webhook 地址;填写后本单位的提醒同时推送到群里。"),
+    )
     path = models.CharField(
         _("层级路径"), max_length=255, editable=False, db_index=True, default=""
     )

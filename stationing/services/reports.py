@@ -295,6 +295,9 @@ def report_submit(
     current.version += 1
     current.updated_by = by
     current.save()
+    from supervision import events  # supervision builds on stationing, not the other way round
+
+    events.report_submitted(current)
     return current
 
 
@@ -330,6 +333,9 @@ def report_return(*, report: ProgressReport, by: User | None, reason: str) -> Pr
     current.version += 1
     current.updated_by = by
     current.save()
+    from supervision import events
+
+    events.report_returned(current)
     return current
 
 

@@ -28,6 +28,8 @@ migrate: install ## Apply database migrations
 
 seed: migrate ## Load the demo county programme and print the demo logins (safe to run again)
 	$(PY) manage.py seed_demo
+	@# No broker here: run the scheduled jobs once so the inboxes show today's reminders.
+	$(PY) manage.py run_due_jobs
 
 run: seed ## Install, migrate, load the demo, print the logins, serve on http://127.0.0.1:8000
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the logins above."

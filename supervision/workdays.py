@@ -122,10 +122,11 @@ def colour(ticket, now: datetime.datetime | None = None) -> str | None:
 def working_days_left(
     deadline: datetime.datetime, today: datetime.date, calendar: WorkCalendar
 ) -> int:
-    """Working days from today (counted if it is one) to the deadline day; negative if late."""
+    """Whole working days left after today, as the limit counts them: a 5-day ticket assigned
+    today has 5 left; 0 means it is due today; negative, the working days it is overdue."""
     deadline_day = local_date(deadline)
     if deadline_day >= today:
-        return calendar.working_days_between(today - DAY, deadline_day)
+        return calendar.working_days_between(today, deadline_day)
     return -calendar.working_days_between(deadline_day, today)
 
 

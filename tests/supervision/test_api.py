@@ -179,7 +179,7 @@ def test_the_whole_loop_through_the_api(api, world, frozen):
     assert body["owner"] is None  # handed on to the unit: its first handler will own it
     assert body["time_limit_days"] == 5  # urgent
     assert body["deadline"].startswith("2026-11-23T23:59:59")
-    assert body["colour"] == "green" and body["working_days_left"] == 6
+    assert body["colour"] == "green" and body["working_days_left"] == 5
 
     body = ok(department.get(url(pk)))
     assert set(body["allowed_actions"]) == {"progress", "answer", "request-extension", "object"}

@@ -456,7 +456,7 @@ def test_department_inbox_is_sorted_by_deadline(client_for, world, frozen):
     html = page.content.decode()
     assert html.index(urgent.title) < html.index(later.title)
     assert other_unit.title not in html
-    assert "剩 3 个工作日" in html  # today counts: Mon, Tue, Wed
+    assert "剩 2 个工作日" in html  # a 2-day limit from Monday: Tuesday and Wednesday
     assert client_for(world.enterprise_a).get(reverse("ticket-inbox")).status_code == 403
 
 

@@ -75,8 +75,8 @@ def test_the_office_can_add_next_years_holidays(cal):
 
 def test_working_days_left(cal):
     deadline = datetime.datetime(2026, 2, 27, 23, 59, 59, tzinfo=SHANGHAI)
-    assert working_days_left(deadline, D(2026, 2, 13), cal) == 6  # 13, 14, 24-27
-    assert working_days_left(deadline, D(2026, 2, 27), cal) == 1
+    assert working_days_left(deadline, D(2026, 2, 13), cal) == 5  # 14, 24-27
+    assert working_days_left(deadline, D(2026, 2, 27), cal) == 0  # due today
     assert working_days_left(deadline, D(2026, 3, 2), cal) == -2  # 28 Feb and 2 Mar
 
 

@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "stationing.context_processors.roles",
+                "supervision.context_processors.notifications",
             ],
         },
     },
@@ -120,6 +121,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Several portals (or a test run) can share one Redis, each on its own queue.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_RESULT_BACKEND = None
 # Without a broker the tasks run in-process, so a newcomer's `make run` still does everything.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

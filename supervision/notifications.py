@@ -10,16 +10,19 @@
    gives it to another worker.
 """
 
+import contextlib
 import datetime
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
@@ -31,6 +34,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 LEASE = datetime.timedelta(minutes=5)
 BACKOFF_BASE_SECONDS = 60
+# Seconds before each new try to record a finished send when the database connection was lost:
+# 15 s in all, enough for PostgreSQL to restart and far inside LEASE.
+RECORD_RETRY_DELAYS = (0, 1, 2, 4, 8)
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -153,6 +159,25 @@ def _claim(model, pk: int, now, prefix: str = "") -> bool:
     )
 
 
+def _record_sent(model, pk: int, prefix: str = "", **values) -> None:
+    """sending -> sent, after the message went out. That cannot be undone, so a lost database
+    connection (PostgreSQL restarted meanwhile) must not leave the row "sending", where the scan
+    would send it a second time once the lease expires: reconnect and try again for a while."""
+    for delay in (*RECORD_RETRY_DELAYS, None):
+        try:
+            model.objects.filter(pk=pk, **{f"{prefix}state": DeliveryState.SENDING}).update(
+                **{f"{prefix}state": DeliveryState.SENT, **values}
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if delay is None or db_connection.in_atomic_block:
+                raise
+            logger.warning("recording %s %s as sent failed; retrying", model.__name__, pk)
+            with contextlib.suppress(DatabaseError):
+                db_connection.close()  # the next query opens a new connection
+            time.sleep(delay)
+
+
 def _failed(model, pk: int, error: str, now, prefix: str = "") -> None:
     row = model.objects.get(pk=pk)
     attempts = getattr(row, f"{prefix}attempts")
@@ -186,8 +211,8 @@ def send_email_notification(notification_id: int, now=None) -> bool:
         logger.warning("e-mail for notification %s failed: %s", notification_id, exc)
         _failed(Notification, notification_id, repr(exc), timezone.now(), prefix="email_")
         return False
-    Notification.objects.filter(pk=notification_id, email_state=DeliveryState.SENDING).update(
-        email_state=DeliveryState.SENT, email_sent_at=timezone.now(), email_error=""
+    _record_sent(
+        Notification, notification_id, "email_", email_sent_at=timezone.now(), email_error=""
     )
     return True
 
@@ -209,9 +234,7 @@ def send_webhook_delivery(delivery_id: int, now=None) -> bool:
     except (urllib.error.URLError, OSError, ValueError) as exc:
         _failed(WebhookDelivery, delivery_id, repr(exc), timezone.now())
         return False
-    WebhookDelivery.objects.filter(pk=delivery_id, state=DeliveryState.SENDING).update(
-        state=DeliveryState.SENT, sent_at=timezone.now(), error=""
-    )
+    _record_sent(WebhookDelivery, delivery_id, sent_at=timezone.now(), error="")
     return True
 
 

@@ -57,7 +57,7 @@ REDIS_DB = 15
 DAY = datetime.timedelta(days=1)
 # Generous enough for a loaded CI machine; a passing run takes a fraction of these.
 SOON = 20
-# Celery's broker reconnect backs off 2, 4, 6 … s; the worker must come back on its own.
+# Celery retries a lost broker after 2 s, then longer each time; the worker must come back alone.
 RECONNECT = 40
 
 

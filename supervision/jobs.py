@@ -114,28 +114,35 @@ def _report_notice(kind, period, assignment) -> int:
             _("%(cadre)s(驻%(enterprise)s)的%(period)s半月报已于 %(due)s 截止,至今未报送。")
             % values
         )
-    recipients = [assignment.cadre.user]
+    handlers = []
     if kind == NotificationKind.REPORT_OVERDUE:
-        recipients += _unit_handlers(assignment.cadre.unit_id)
+        handlers = _unit_handlers(assignment.cadre.unit_id)
         notify_unit_webhook(
             unit=assignment.cadre.unit,
             kind=kind,
             object_key=f"assignment:{assignment.pk}",
             period_key=f"period:{period.pk}",
             text=body,
-            link=link,
         )
-    return len(
-        notify(
-            kind=kind,
-            recipients=recipients,
-            object_key=f"assignment:{assignment.pk}",
-            period_key=f"period:{period.pk}",
-            subject=subject,
-            body=body,
-            link=link,
-        )
+    return _notify_cadre_and_unit(
+        cadre=assignment.cadre.user,
+        handlers=handlers,
+        link=link,
+        kind=kind,
+        object_key=f"assignment:{assignment.pk}",
+        period_key=f"period:{period.pk}",
+        subject=subject,
+        body=body,
     )
+
+
+def _notify_cadre_and_unit(*, cadre, handlers, link: str, **notice) -> int:
+    """The cadre's copy links to their stationing's reports page. The dispatching unit's
+    handlers may not read reports (stationing.selectors.report_assignment_list), so their copy
+    (and their unit's robot message) has no link rather than one that answers 404."""
+    created = notify(recipients=[cadre], link=link, **notice)
+    created += notify(recipients=handlers, link="", **notice)
+    return len(created)
 
 
 # --- Work plans -------------------------------------------------------------------------------
@@ -167,8 +174,12 @@ def plan_reminders(now) -> str:
             continue
         if due - today in (2 * DAY, datetime.timedelta(0)):
             kind = NotificationKind.PLAN_DUE_SOON
+            # Two reminders of the same kind: the key tells them apart, or the one on the day
+            # would be taken for a repeat of the one two days before and never sent.
+            stage = f"{kind}:{(due - today).days}d"
         elif DAY <= today - due <= 3 * DAY:
             kind = NotificationKind.PLAN_OVERDUE
+            stage = kind
         else:
             continue
         values = {"enterprise": assignment.enterprise.name, "due": due.isoformat()}
@@ -176,19 +187,18 @@ def plan_reminders(now) -> str:
             subject = _("%(enterprise)s一企一策工作计划应于 %(due)s 前报送") % values
         else:
             subject = _("%(enterprise)s一企一策工作计划逾期未报(应于 %(due)s 前报送)") % values
-        recipients = [assignment.cadre.user]
+        handlers = []
         if kind == NotificationKind.PLAN_OVERDUE:
-            recipients += _unit_handlers(assignment.cadre.unit_id)
-        sent += len(
-            notify(
-                kind=kind,
-                recipients=recipients,
-                object_key=f"assignment:{assignment.pk}",
-                period_key=f"plan-due:{due.isoformat()}:{kind}",
-                subject=subject,
-                body=subject,
-                link=f"/assignments/{assignment.pk}/reports/",
-            )
+            handlers = _unit_handlers(assignment.cadre.unit_id)
+        sent += _notify_cadre_and_unit(
+            cadre=assignment.cadre.user,
+            handlers=handlers,
+            link=f"/assignments/{assignment.pk}/reports/",
+            kind=kind,
+            object_key=f"assignment:{assignment.pk}",
+            period_key=f"plan-due:{due.isoformat()}:{stage}",
+            subject=subject,
+            body=subject,
         )
     return f"{sent} plan notifications"
 

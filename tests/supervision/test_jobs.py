@@ -256,6 +256,10 @@ def test_report_reminders_fall_on_shanghai_days_across_a_month_end(
     report_hooks = [body for url, body in robot if "至今未报送" in body["text"]["content"]]
     assert len(report_hooks) == 1 and robot[-1][0] == ROBOT_URL
     assert "李干部(驻乙纺织有限公司)" in report_hooks[0]["text"]["content"]
+    # Only the cadre's copy links to the reports page: the unit's handlers may not open it.
+    link = f"/assignments/{world.assignment_b.pk}/reports/"
+    assert [m.to[0] for m in mails if link in m.body] == ["cadre_b@example.com"]
+    assert link not in report_hooks[0]["text"]["content"]
 
     # Running again that day, and catching up the next days, repeats nothing.
     run_at(job, sh(2026, 11, 4, 8))
@@ -502,6 +506,20 @@ def test_office_digest_counts_what_needs_the_office(people, periods, at, run_at)
         periods["2026-10-16"],
         world.cadre_a,
     )
+    # A ticket assigned on 19 October whose ten working days ran out on 2 November, another
+    # raised on 3 November that the office has not accepted, and a plan awaiting approval.
+    red = assigned_ticket(world, at, when=sh(2026, 10, 19, 9))
+    assert red.deadline < sh(2026, 11, 4)
+    at(
+        sh(2026, 11, 3, 10),
+        ticket_create,
+        by=world.enterprise_a,
+        enterprise=world.ent_a,
+        category="land",
+        title="用地指标",
+        description="扩建需新增用地",
+    )
+    at(sh(2026, 11, 3, 11), submit_plan, world, world.ent_b, world.cadre_b)
     mail.outbox.clear()
     digest = NotificationKind.OFFICE_DIGEST
 
@@ -510,7 +528,7 @@ def test_office_digest_counts_what_needs_the_office(people, periods, at, run_at)
     (row,) = Notification.objects.filter(kind=digest)
     assert row.recipient == world.office and row.period_key == "2026-11-04"
     assert row.body == (
-        "逾期未报半月报 1 份;待审阅半月报 1 份;待审批工作计划 0 份;待受理诉求 0 件;红牌诉求 0 件。"
+        "逾期未报半月报 1 份;待审阅半月报 1 份;待审批工作计划 1 份;待受理诉求 1 件;红牌诉求 1 件。"
     )
     (message,) = mail.outbox
     assert message.subject == "【驻企服务平台】督查室每日摘要(2026-11-04)"

@@ -80,9 +80,9 @@ def report_reminders(now) -> str:
             kind = NotificationKind.REPORT_OVERDUE
         else:
             continue
-        submitted = ProgressReport.objects.filter(period=period).exclude(
-            state__in=[ReportState.DRAFT, ReportState.RETURNED]
-        )
+        # As in the submission matrix: a returned report was handed in (the cadre has its own
+        # "returned" notice); only no report or a draft is missing.
+        submitted = ProgressReport.objects.filter(period=period).exclude(state=ReportState.DRAFT)
         assignments = (
             Assignment.objects.filter(programme=period.programme, start_date__lte=period.end)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))

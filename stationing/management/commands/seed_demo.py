@@ -3,25 +3,73 @@
 Every object is looked up by its natural key (unit name, phone, username, credit code, programme
 name, work group name, assignment triple, survey date, indicator month) and created through the
 services only when missing. Existing rows are never changed, so a second run writes nothing.
+
+Then the programme's life so far (stationing/demo_activity.py), relative to the day it runs:
+work plans (one per programme and enterprise), half-monthly reports (one per assignment and
+period) and problem tickets (one per enterprise and title), each written only when its natural
+key is missing, with the services' `at=` back-filling when it really happened. A second run on
+the same day writes nothing; a run on a later day adds what has come due since.
 """
+
+import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from enterprises.models import Enterprise, EnterpriseSurvey, IndicatorReport
 from enterprises.services import enterprise_create, indicator_create, survey_create
-from stationing import demo_data
-from stationing.choices import Role
-from stationing.models import Assignment, Profile, Programme, Unit, WorkGroup
+from stationing import demo_activity, demo_data
+from stationing.choices import PlanState, ReportState, Role
+from stationing.models import (
+    Assignment,
+    Profile,
+    Programme,
+    ProgressReport,
+    ReportProblem,
+    Unit,
+    WorkGroup,
+    WorkPlan,
+    WorkPlanItem,
+)
 from stationing.services import (
+    ITEM_FIELDS,
     assignment_create,
+    behind_items,
     person_create,
     programme_create,
+    report_get_or_create_draft,
+    report_return,
+    report_review,
+    report_save_draft,
+    report_submit,
     unit_create,
     work_group_create,
+    work_plan_approve,
+    work_plan_get_or_create,
+    work_plan_return,
+    work_plan_save_draft,
+    work_plan_submit,
 )
+from supervision.models import Ticket
+from supervision.services import (
+    ticket_accept,
+    ticket_answer,
+    ticket_assign,
+    ticket_create,
+    ticket_escalate_overdue,
+    ticket_progress,
+    ticket_rate,
+    ticket_reject,
+    ticket_request_extension,
+    ticket_withdraw,
+)
+from supervision.workdays import WorkCalendar
+
+# The programme needs to have run a while before it has a history worth showing.
+ACTIVITY_AFTER_DAYS = 40
 
 
 class Command(BaseCommand):
@@ -33,13 +81,24 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even with DEBUG off. The demo logins share a published password.",
         )
+        parser.add_argument(
+            "--report-periods",
+            type=int,
+            default=demo_activity.REPORT_WINDOW,
+            metavar="N",
+            help="Write half-monthly reports only for the last N periods already due "
+            "(default: all of them; fewer is quicker, but the earlier periods then show as "
+            "missed in the submission matrix).",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, report_periods=None, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG is off: this looks like a real deployment, and the demo accounts use a "
                 "published password. Use --force if this really is a demo server."
             )
+        if report_periods is not None and report_periods < 0:
+            raise CommandError("--report-periods must be 0 or more.")
         self.created = 0
         county = demo_data.build()
         with transaction.atomic():
@@ -54,10 +113,13 @@ class Command(BaseCommand):
             groups = self._work_groups(county, programme, people, by=office)
             self._assignments(county, programme, groups, people, enterprises, by=office)
             self._surveys_and_indicators(county, enterprises, people)
+            activity = self._activity(
+                county, programme, units, people, enterprises, office, report_periods
+            )
         self.stdout.write(
             f"Demo county {demo_data.COUNTY}: {len(county.enterprises)} key enterprises, "
             f"{sum(1 for p in county.people if 'cadre' in p.roles)} cadres, "
-            f"{len(county.work_groups)} work groups. "
+            f"{len(county.work_groups)} work groups{activity}. "
             + (f"{self.created} objects created." if self.created else "Nothing to change.")
         )
         self._print_logins(admin)
@@ -265,6 +327,259 @@ class Command(BaseCommand):
                 )
                 self.created += 1
 
+    # --- the programme so far: plans, reports, tickets --------------------------------------
+
+    def _activity(self, county, programme, units, people, enterprises, office, window) -> str:
+        now = timezone.now()
+        today = timezone.localdate(now)
+        if today < demo_data.STATIONED_ON + datetime.timedelta(days=ACTIVITY_AFTER_DAYS):
+            return " (too early in the programme for plans, reports and tickets)"
+        plans = demo_activity.build_plans(county, now)
+        self._plans(plans, programme, people, enterprises, office)
+        periods = [
+            demo_activity.PeriodData(p.number, p.start, p.end, p.due_at)
+            for p in programme.periods.order_by("number")
+        ]
+        report_plan = demo_activity.build_reports(county, plans, periods, now, window)
+        self._reports(report_plan.reports, programme, people, enterprises, office)
+        self._revisions(plans, programme, people, enterprises, office)
+        source = report_plan.problem_source
+        source_at = next(
+            (
+                report.submit_at
+                for report in report_plan.reports
+                if source and (report.cadre_phone, report.period_number) == source
+            ),
+            None,
+        )
+        tickets = demo_activity.build_tickets(county, now, _working_days_before(today), source_at)
+        self._tickets(tickets, county, programme, units, people, enterprises, office, source)
+        counts = (
+            WorkPlan.objects.filter(programme=programme).count(),
+            ProgressReport.objects.filter(period__programme=programme).count(),
+            Ticket.objects.filter(programme=programme).count(),
+        )
+        return ", {} work plans, {} half-monthly reports, {} tickets as of {}".format(
+            *counts, today
+        )
+
+    def _plans(self, plans, programme, people, enterprises, office) -> None:
+        existing = set(
+            WorkPlan.objects.filter(programme=programme).values_list(
+                "enterprise__credit_code", flat=True
+            )
+        )
+        for data in plans:
+            if data.submitted_at is None or data.enterprise_code in existing:
+                continue
+            author = people[data.author_phone].user
+            plan = work_plan_get_or_create(
+                programme=programme, enterprise=enterprises[data.enterprise_code], by=author
+            )
+            plan = work_plan_save_draft(
+                plan=plan,
+                by=author,
+                expected_version=None,
+                summary=data.summary,
+                items=[item.form() for item in data.items],
+            )
+            plan = work_plan_submit(plan=plan, by=author, at=data.submitted_at)
+            work_plan_approve(plan=plan, by=office, at=data.approved_at)
+            self.created += 1
+
+    def _revisions(self, plans, programme, people, enterprises, office) -> None:
+        for data in plans:
+            revision = data.revision
+            if revision is None:
+                continue
+            plan = WorkPlan.objects.filter(
+                programme=programme, enterprise=enterprises[data.enterprise_code]
+            ).first()
+            if plan is None or plan.latest_number > 1 or plan.state != PlanState.APPROVED:
+                continue  # revised already (or not the approved plan this story starts from)
+            author = people[data.author_phone].user
+            position, target = revision.target_change
+            items = [
+                {"id": item.pk, **{name: getattr(item, name) for name in ITEM_FIELDS}}
+                for item in _active_items(plan)
+            ]
+            items[position]["target"] = target
+            items += [item.form() for item in revision.new_items]
+            plan = work_plan_save_draft(
+                plan=plan, by=author, expected_version=None, summary=revision.summary, items=items
+            )
+            plan = work_plan_submit(plan=plan, by=author, at=revision.submitted_at)
+            if revision.return_comment:
+                work_plan_return(plan=plan, by=office, comment=revision.return_comment)
+            self.created += 1
+
+    def _reports(self, reports, programme, people, enterprises, office) -> None:
+        assignments = {
+            (a.cadre_id, a.enterprise_id): a for a in Assignment.objects.filter(programme=programme)
+        }
+        periods = {period.number: period for period in programme.periods.all()}
+        existing = {
+            (assignment_id, number): state
+            for assignment_id, number, state in ProgressReport.objects.filter(
+                period__programme=programme
+            ).values_list("assignment_id", "period__number", "state")
+        }
+        item_ids: dict[int, list[int]] = {}
+        items = WorkPlanItem.objects.filter(plan__programme=programme, is_active=True)
+        for enterprise_id, item_id in items.order_by("plan_id", "position", "id").values_list(
+            "plan__enterprise_id", "pk"
+        ):
+            item_ids.setdefault(enterprise_id, []).append(item_id)
+        for data in reports:
+            cadre = people[data.cadre_phone]
+            enterprise = enterprises[data.enterprise_code]
+            assignment = assignments[(cadre.pk, enterprise.pk)]
+            state = existing.get((assignment.pk, data.period_number))
+            # A draft left open by an earlier run (on an earlier day) is finished and submitted
+            # once its period is due; anything else that exists stays as it is.
+            if state is not None and (state != ReportState.DRAFT or data.submit_at is None):
+                continue
+            by = cadre.user
+            report = report_get_or_create_draft(
+                assignment=assignment, period=periods[data.period_number], by=by
+            )
+            self.created += 1
+            if data.submit_at is None:
+                # The demo cadre's report of the open period: begun, not yet finished.
+                report_save_draft(
+                    report=report,
+                    by=by,
+                    expected_version=None,
+                    fields={"work_done": data.work_done},
+                )
+                continue
+            ids = item_ids.get(enterprise.pk, [])
+            report = report_save_draft(
+                report=report,
+                by=by,
+                expected_version=None,
+                fields={
+                    "work_done": data.work_done,
+                    "next_steps": data.next_steps,
+                    "days_on_site": data.days_on_site,
+                    "behind_reason": data.behind_reason,
+                    "remedy": data.remedy,
+                },
+                item_progress=[
+                    {"item": ids[position], "progress": progress, "status": status, "note": note}
+                    for position, progress, status, note in data.items
+                    if position < len(ids)
+                ],
+                problems=data.problems,
+            )
+            if len(ids) > len(data.items) and not data.behind_reason and behind_items(report):
+                # A task added by a later plan revision is behind from the start.
+                report = report_save_draft(
+                    report=report,
+                    by=by,
+                    expected_version=None,
+                    fields={
+                        "behind_reason": "计划调整后新增的任务刚刚启动。",
+                        "remedy": "已制定推进时间表,下期起按进度推进。",
+                    },
+                )
+            report = report_submit(report=report, by=by, at=data.submit_at)
+            if data.return_reason:
+                report_return(report=report, by=office, reason=data.return_reason)
+            elif data.rating:
+                report_review(
+                    report=report, by=office, rating=data.rating, comment=data.review_comment
+                )
+
+    def _tickets(
+        self, tickets, county, programme, units, people, enterprises, office, source
+    ) -> None:
+        leaders = {
+            a.enterprise_code: people[a.cadre_phone].user
+            for a in county.assignments
+            if a.role == "leader"
+        }
+        group_leaders = {g.name: people[g.leader_phone].user for g in county.work_groups}
+        group_of = {a.enterprise_code: a.work_group for a in county.assignments}
+        contacts, handlers = {}, {}
+        for person in county.people:
+            if person.enterprise_code:
+                contacts[person.enterprise_code] = people[person.phone].user
+            elif "department" in person.roles:
+                handlers[person.unit] = people[person.phone].user
+        existing = set(
+            Ticket.objects.filter(enterprise__in=enterprises.values()).values_list(
+                "enterprise__credit_code", "title"
+            )
+        )
+        for data in tickets:
+            if (data.enterprise_code, data.title) in existing:
+                continue
+            enterprise = enterprises[data.enterprise_code]
+            raiser = (leaders if data.raiser == "cadre" else contacts)[data.enterprise_code]
+            problem = None
+            if data.from_report and source:
+                problem = ReportProblem.objects.filter(
+                    report__assignment__cadre=people[source[0]],
+                    report__assignment__programme=programme,
+                    report__period__number=source[1],
+                    position=0,
+                    ticket__isnull=True,
+                ).first()
+            ticket = ticket_create(
+                by=raiser,
+                enterprise=enterprise,
+                category=data.category,
+                urgency=data.urgency,
+                title=data.title,
+                description=data.description,
+                report_problem=problem,
+                at=data.raised_at,
+            )
+            self.created += 1
+            for step in data.steps:
+                handler = handlers.get(
+                    ticket.responsible_unit.name if ticket.responsible_unit else ""
+                )
+                if step.kind == "accept":
+                    ticket = ticket_accept(ticket=ticket, by=office, at=step.at)
+                elif step.kind == "assign":
+                    leader = group_leaders[group_of[data.enterprise_code]]
+                    ticket = ticket_assign(
+                        ticket=ticket,
+                        by=office,
+                        level=step.level,
+                        responsible_unit=units[step.unit],
+                        co_units=[units[name] for name in step.co_units],
+                        leader=leader if step.with_leader else None,
+                        at=step.at,
+                    )
+                elif step.kind == "progress":
+                    ticket = ticket_progress(ticket=ticket, by=handler, comment=step.text)
+                elif step.kind == "extension":
+                    ticket = ticket_request_extension(
+                        ticket=ticket, by=handler, days=step.days, reason=step.text
+                    )
+                elif step.kind == "answer":
+                    ticket = ticket_answer(ticket=ticket, by=handler, answer=step.text)
+                elif step.kind == "rate":
+                    ticket = ticket_rate(
+                        ticket=ticket,
+                        by=contacts[data.enterprise_code],
+                        satisfaction=step.satisfaction,
+                        comment=step.text,
+                    )
+                elif step.kind == "reject":
+                    ticket = ticket_reject(ticket=ticket, by=office, reason=step.text)
+                elif step.kind == "withdraw":
+                    ticket = ticket_withdraw(
+                        ticket=ticket, by=contacts[data.enterprise_code], reason=step.text
+                    )
+                elif step.kind == "escalate_overdue":
+                    ticket_escalate_overdue(ticket=ticket)
+                else:
+                    raise CommandError(f"Unknown ticket step {step.kind!r}")
+
     def _print_logins(self, admin: User) -> None:
         labels = dict(Role.choices)
         rows = []
@@ -291,3 +606,23 @@ class Command(BaseCommand):
                     f"  (user {admin.username!r} existed before; password unchanged)"
                 )
             )
+
+
+def _working_days_before(today: datetime.date):
+    """n -> the n-th working day before today on the official calendar (0: today itself)."""
+    calendar = WorkCalendar.around(today)
+    days: list[datetime.date] = []
+
+    def working_day_before(n: int) -> datetime.date:
+        day = days[-1] if days else today
+        while len(days) < n:
+            day -= datetime.timedelta(days=1)
+            if calendar.is_workday(day):
+                days.append(day)
+        return days[n - 1] if n else today
+
+    return working_day_before
+
+
+def _active_items(plan: WorkPlan) -> list[WorkPlanItem]:
+    return list(plan.items.filter(is_active=True).order_by("position", "id"))

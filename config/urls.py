@@ -13,4 +13,5 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("import/", include("stationing.import_urls")),
     path("tickets/", include("supervision.urls")),
+    path("", include("supervision.notification_urls")),
 ]

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import Assignment, Profile, Programme, SubmissionToken, Unit, WorkGroup
 from .services import programme_sync_periods
@@ -17,10 +19,25 @@ class TrackedAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(TrackedAdmin):
-    list_display = ("name", "parent", "level", "kind", "is_dispatching", "is_responsible")
+    list_display = (
+        "name",
+        "parent",
+        "level",
+        "kind",
+        "is_dispatching",
+        "is_responsible",
+        "has_webhook",
+    )
     list_filter = ("level", "kind", "is_dispatching", "is_responsible")
     search_fields = ("name", "short_name")
     autocomplete_fields = ("parent",)
+    # Every editable field is on the form, webhook_url (the unit's chat robot) included;
+    # robot addresses are https, so a bare host gets https:// rather than http://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(boolean=True, description=_("机器人推送"))
+    def has_webhook(self, obj):
+        return bool(obj.webhook_url)
 
 
 class WorkGroupInline(admin.TabularInline):

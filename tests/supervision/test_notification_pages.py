@@ -440,3 +440,31 @@ def test_unit_admin_edits_webhook_url(world, admin_client_for):
         reverse("admin:stationing_unit_change", args=[world.finance_bureau.pk])
     )
     assert 'name="webhook_url"' in response.content.decode()
+
+
+def test_admin_action_retries_failed_emails(world, admin_client_for):
+    item = failed_email(world.cadre_a)
+    response = admin_client_for.post(
+        reverse("admin:supervision_notification_changelist"),
+        {"action": "retry_email", "_selected_action": [item.pk]},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.email_state == DeliveryState.PENDING and item.email_attempts == 0
+
+
+def test_admin_never_shows_the_feed_token(world, admin_client_for):
+    from supervision.notification_services import calendar_feed_for
+
+    feed = calendar_feed_for(user=world.cadre_a)
+    html = admin_client_for.get(
+        reverse("admin:supervision_calendarfeed_change", args=[feed.pk])
+    ).content.decode()
+    assert feed.token not in html
+    admin_client_for.post(
+        reverse("admin:supervision_calendarfeed_changelist"),
+        {"action": "reset", "_selected_action": [feed.pk]},
+    )
+    old = feed.token
+    feed.refresh_from_db()
+    assert feed.token != old

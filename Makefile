@@ -49,8 +49,8 @@ format: install ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .
 
 messages: install ## Refresh the English catalogue from the source and compile it
-	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static --ignore=var
-	$(PY) manage.py compilemessages -l en
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static --ignore=var --ignore=tests --ignore=test-artifacts
+	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 bench: install ## Time the enterprise list page and API with N=2000 enterprises (throwaway DB)
 	$(PY) -m tests.bench --n $(N)

@@ -12,12 +12,23 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from .choices import PeriodStatus, PlanState, ProgrammeStatus, ReportState, TaskArea, UnitKind
+from .choices import (
+    PeriodStatus,
+    PlanState,
+    ProgrammeStatus,
+    ReportRating,
+    ReportState,
+    TaskArea,
+    UnitKind,
+)
 from .exports import matrix_workbook, truancy_workbook
 from .filtersets import AssignmentFilterSet
 from .locking import StaleEditError
@@ -66,6 +77,7 @@ from .services import (
     work_plan_save_draft,
     work_plan_submit,
 )
+from .templatetags.report_tags import STATUS_CLASSES
 from .web import PortalLoginRequiredMixin, apply_validation_error
 
 
@@ -566,6 +578,9 @@ class ProgrammeMatrixView(OfficeOrLeaderMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         programme = self.programme
+        render_cells = matrix_cell_renderer()
+        for row in self.matrix.rows:
+            row.cells_html = render_cells(row.cells)
         query = self.request.GET.copy()
         query.pop("export", None)
         context.update(
@@ -584,6 +599,34 @@ class ProgrammeMatrixView(OfficeOrLeaderMixin, TemplateView):
             status_labels=dict(PeriodStatus.choices),
         )
         return context
+
+
+def matrix_cell_renderer():
+    """Render a matrix row's cells in Python: a city's matrix has tens of thousands of cells,
+    and per-cell template tags (url reversing, filters) made the page take seconds. Labels are
+    escaped once; the rest is numbers and our own CSS class names."""
+    labels = {value: escape(label) for value, label in PeriodStatus.choices}
+    ratings = {value: escape(label) for value, label in ReportRating.choices}
+    link = reverse("report-detail", args=[0]).replace("/0/", "/{}/")
+
+    def render(cells) -> str:
+        parts = []
+        for _period, report, status in cells:
+            if not status:
+                parts.append("<td></td>")
+                continue
+            label = labels[status]
+            css = STATUS_CLASSES.get(status, "text-bg-secondary")
+            if report is not None and report.state != ReportState.DRAFT:
+                if report.rating:
+                    label = f"{label} · {ratings.get(report.rating, '')}"
+                href = link.format(int(report.pk))
+                parts.append(f'<td><a href="{href}" class="badge {css}">{label}</a></td>')
+            else:
+                parts.append(f'<td><span class="badge {css}">{label}</span></td>')
+        return mark_safe("".join(parts))  # noqa: S308 - labels escaped above, the rest is ours
+
+    return render
 
 
 def xlsx_response(content: bytes, name: str) -> HttpResponse:

@@ -12,6 +12,7 @@ hold several roles: what they see is the union of what each role allows.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
@@ -214,6 +215,17 @@ def assignment_covers(assignment: Assignment, period: ReportPeriod) -> bool:
     return assignment.end_date is None or assignment.end_date >= period.start
 
 
+class MatrixReport(NamedTuple):
+    """The part of a report a matrix cell needs."""
+
+    pk: int
+    assignment_id: int
+    period_id: int
+    state: str
+    is_late: bool
+    rating: str
+
+
 @dataclass
 class MatrixRow:
     assignment: Assignment
@@ -250,10 +262,15 @@ def submission_matrix(
         )
     )
     periods = list(programme.periods.filter(start__lte=now.date()).order_by("number"))
+    # Only what a cell shows, as plain tuples: a city's matrix holds tens of thousands of reports.
     reports = {
         (report.assignment_id, report.period_id): report
-        for report in report_list(user=user).filter(
-            assignment__in=[a.pk for a in assignments], period__in=[p.pk for p in periods]
+        for report in map(
+            MatrixReport._make,
+            report_list(user=user)
+            .filter(assignment__in=[a.pk for a in assignments], period__in=[p.pk for p in periods])
+            .order_by()
+            .values_list(*MatrixReport._fields),
         )
     }
     groups: dict = {}

@@ -1,10 +1,11 @@
-"""Benchmark the enterprise list page and API on a county-sized registry.
+"""Benchmark the main list pages and API endpoints on a county-sized registry.
 
     python -m tests.bench [--n 2000] [--repeat 15]      (or: make bench N=2000)
 
-Builds N enterprises (each stationed with a cadre, six months of figures each) in a throwaway
-database -- `bench_<name>` on PostgreSQL, in memory on SQLite -- and times the enterprise list
-page and /api/v1/enterprises/ as the office (sees all N) and as a cadre (sees two), printing the
+Builds N enterprises (each stationed with a cadre, six months of figures, twelve half-monthly
+reports; a ticket for every fourth) in a throwaway database -- `bench_<name>` on PostgreSQL, in
+memory on SQLite -- and times the enterprise list, the report submission matrix, the ticket list
+and their API endpoints as the office (sees all N) and as a cadre (sees two), printing the
 median and slowest time and the number of queries per request. The database is dropped at the
 end. URLs that do not exist yet are reported as skipped.
 
@@ -141,8 +142,60 @@ def build(n: int) -> tuple[User, User]:
         )
         for i, enterprise in enumerate(enterprises)
     )
+    _reports_and_tickets(programme, bureau, office)
     assert Group.objects.filter(name=Role.CADRE).exists()
     return office, profiles[0].user
+
+
+REPORT_PERIODS = 12
+
+
+def _reports_and_tickets(programme, bureau, office) -> None:
+    """Twelve half-months of reports per assignment, and one ticket per four enterprises."""
+    from django.utils import timezone
+
+    from stationing.models import ProgressReport, ReportPeriod
+    from supervision.models import Ticket
+
+    periods = list(ReportPeriod.objects.filter(programme=programme).order_by("number"))
+    assignments = list(Assignment.objects.filter(programme=programme).order_by("pk"))
+    ProgressReport.objects.bulk_create(
+        ProgressReport(
+            assignment=assignment,
+            period=period,
+            state="reviewed" if (a + p) % 5 else "submitted",
+            work_done="走访企业,协调解决问题。",
+            days_on_site=8,
+            submitted_at=period.due_at,
+            first_submitted_at=period.due_at,
+            is_late=(a + p) % 11 == 0,
+            submission_count=1,
+            rating="good",
+        )
+        for a, assignment in enumerate(assignments)
+        for p, period in enumerate(periods[:REPORT_PERIODS])
+        if (a + p) % 13  # some missing, for the truancy list
+    )
+    now = timezone.now()
+    Ticket.objects.bulk_create(
+        Ticket(
+            number=f"B-{i:06d}",
+            enterprise_id=assignment.enterprise_id,
+            programme=programme,
+            raised_by=office,
+            category="utilities",
+            title=f"基准诉求{i}",
+            description="用电增容",
+            state="in_progress",
+            level="system",
+            responsible_unit=bureau,
+            assigned_at=now - timezone.timedelta(days=i % 20),
+            time_limit_days=10,
+            deadline=now + timezone.timedelta(days=10 - i % 20),
+            yellow_at=now + timezone.timedelta(days=7 - i % 20),
+        )
+        for i, assignment in enumerate(assignments[::4])
+    )
 
 
 def url_or_none(name: str) -> str | None:
@@ -187,9 +240,16 @@ def main() -> int:
             f"{connection.vendor}: built {args.n} enterprises, {args.n // 2} cadres, "
             f"{args.n * len(MONTHS)} monthly figures in {time.perf_counter() - started:.1f}s"
         )
+        from stationing.models import Programme
+
+        programme_id = Programme.objects.get().pk
         targets = [
             ("enterprise list page", url_or_none("enterprise-list")),
             ("API /api/v1/enterprises/", "/api/v1/enterprises/"),
+            ("report matrix page", f"/programmes/{programme_id}/reports/"),
+            ("API /api/v1/reports/", "/api/v1/reports/"),
+            ("ticket list page", url_or_none("ticket-list")),
+            ("API /api/v1/tickets/", "/api/v1/tickets/"),
         ]
         print(f"{'who':<8} {'what':<26} {'median ms':>10} {'max ms':>8} {'queries':>8}")
         for who, user in (("office", office), ("cadre", cadre)):

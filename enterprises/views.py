@@ -21,6 +21,7 @@ from stationing.web import (
     PortalLoginRequiredMixin,
     RoleRequiredMixin,
     ServiceFormView,
+    ServiceUpdateView,
 )
 
 from . import services
@@ -116,33 +117,13 @@ class EnterpriseCreateView(EnterpriseFormMixin, OfficeRequiredMixin, ServiceForm
         return services.enterprise_create(by=self.request.user, **self.service_fields(form))
 
 
-class EnterpriseUpdateView(EnterpriseFormMixin, OfficeRequiredMixin, ServiceFormView):
+class EnterpriseUpdateView(EnterpriseFormMixin, OfficeRequiredMixin, ServiceUpdateView):
     form_class = EnterpriseUpdateForm
     title = _("修改企业信息")
-
-    @cached_property
-    def object(self):
-        return get_object_or_404(enterprise_list(user=self.request.user), pk=self.kwargs["pk"])
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.object
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("subtitle", self.object.name)
-        return super().get_context_data(**kwargs)
-
-    def get_cancel_url(self):
-        return reverse("enterprise-detail", args=[self.object.pk])
-
-    def perform(self, form):
-        return services.enterprise_update(
-            enterprise=self.object,
-            by=self.request.user,
-            expected_version=self.expected_version(form),
-            **self.service_fields(form),
-        )
+    selector = enterprise_list
+    update_service = services.enterprise_update
+    object_kwarg = "enterprise"
+    detail_url_name = "enterprise-detail"
 
 
 # --- Surveys and monthly indicators (stationed cadre or office) -------------------------------

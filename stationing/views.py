@@ -43,6 +43,7 @@ from .web import (
     OfficeRequiredMixin,
     PortalLoginRequiredMixin,
     ServiceFormView,
+    ServiceUpdateView,
 )
 
 PROGRAMME_FIELDSETS = [
@@ -148,36 +149,13 @@ class CadreCreateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceFormView)
         return reverse("cadre-detail", args=[obj.pk])
 
 
-class CadreUpdateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceFormView):
+class CadreUpdateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceUpdateView):
     form_class = CadreUpdateForm
     title = _("修改驻企干部信息")
-
-    @cached_property
-    def object(self):
-        return get_object_or_404(cadre_list(user=self.request.user), pk=self.kwargs["pk"])
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.object
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("subtitle", self.object.name)
-        return super().get_context_data(**kwargs)
-
-    def get_cancel_url(self):
-        return reverse("cadre-detail", args=[self.object.pk])
-
-    def perform(self, form):
-        return services.profile_update(
-            profile=self.object,
-            by=self.request.user,
-            expected_version=self.expected_version(form),
-            **self.service_fields(form),
-        )
-
-    def get_success_url_for(self, obj):
-        return reverse("cadre-detail", args=[obj.pk])
+    selector = cadre_list
+    update_service = services.profile_update
+    object_kwarg = "profile"
+    detail_url_name = "cadre-detail"
 
 
 # --- Programmes -------------------------------------------------------------------------------
@@ -261,37 +239,14 @@ class ProgrammeCreateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceFormV
         return reverse("programme-detail", args=[obj.pk])
 
 
-class ProgrammeUpdateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceFormView):
+class ProgrammeUpdateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceUpdateView):
     form_class = ProgrammeUpdateForm
     title = _("修改驻企批次")
     fieldsets = PROGRAMME_FIELDSETS
-
-    @cached_property
-    def object(self):
-        return get_object_or_404(programme_list(user=self.request.user), pk=self.kwargs["pk"])
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["instance"] = self.object
-        return kwargs
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("subtitle", self.object.name)
-        return super().get_context_data(**kwargs)
-
-    def get_cancel_url(self):
-        return reverse("programme-detail", args=[self.object.pk])
-
-    def perform(self, form):
-        return services.programme_update(
-            programme=self.object,
-            by=self.request.user,
-            expected_version=self.expected_version(form),
-            **self.service_fields(form),
-        )
-
-    def get_success_url_for(self, obj):
-        return reverse("programme-detail", args=[obj.pk])
+    selector = programme_list
+    update_service = services.programme_update
+    object_kwarg = "programme"
+    detail_url_name = "programme-detail"
 
 
 # --- Work groups and assignments (within one programme) ---------------------------------------

@@ -28,7 +28,9 @@ from django.core.exceptions import (
 )
 from django.db import transaction
 from django.forms.boundfield import BoundField
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 
@@ -338,3 +340,46 @@ class ServiceFormView(PortalLoginRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, str(self.success_message))
         return redirect(url)
+
+
+class ServiceUpdateView(ServiceFormView):
+    """An edit page for one object: fetched through a selector (out of scope: 404), the form
+    bound to it, and the object's *_update service called with the version the form loaded.
+
+    Subclasses set `selector` (e.g. enterprise_list), `update_service` (e.g. enterprise_update),
+    `object_kwarg` (the service's keyword for the object) and `detail_url_name`.
+    """
+
+    selector = None
+    update_service = None
+    object_kwarg = ""
+    detail_url_name = ""
+
+    @cached_property
+    def object(self):
+        selector = type(self).selector
+        return get_object_or_404(selector(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.object
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("subtitle", str(self.object))
+        return super().get_context_data(**kwargs)
+
+    def get_cancel_url(self):
+        return reverse(self.detail_url_name, args=[self.object.pk])
+
+    def get_success_url_for(self, obj):
+        return reverse(self.detail_url_name, args=[obj.pk])
+
+    def perform(self, form):
+        update = type(self).update_service
+        return update(
+            **{self.object_kwarg: self.object},
+            by=self.request.user,
+            expected_version=self.expected_version(form),
+            **self.service_fields(form),
+        )

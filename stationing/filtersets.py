@@ -4,7 +4,15 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AssignmentRole, ProgrammeStatus, Rank, ReportState, UnitKind, UnitLevel
+from .choices import (
+    AssignmentRole,
+    PlanState,
+    ProgrammeStatus,
+    Rank,
+    ReportState,
+    UnitKind,
+    UnitLevel,
+)
 from .models import (
     Assignment,
     Profile,
@@ -13,6 +21,7 @@ from .models import (
     ReportPeriod,
     Unit,
     WorkGroup,
+    WorkPlan,
 )
 from .selectors import unit_list
 
@@ -154,3 +163,13 @@ class ProgressReportFilterSet(django_filters.FilterSet):
             "assignment",
             "is_late",
         ]
+
+
+class WorkPlanFilterSet(django_filters.FilterSet):
+    programme = django_filters.NumberFilter(label=_("驻企批次"))
+    enterprise = django_filters.NumberFilter(label=_("企业"))
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=PlanState.choices)
+
+    class Meta:
+        model = WorkPlan
+        fields = ["programme", "enterprise", "state"]

@@ -7,7 +7,6 @@ in one place (errors.service_errors): a field error is a 400, a stale version or
 forbids the action (a submitted plan is locked, only a submitted report can be reviewed) a 409.
 """
 
-import django_filters
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +18,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from stationing.choices import PlanState
-from stationing.filtersets import ProgressReportFilterSet, ReportPeriodFilterSet
+from stationing.filtersets import (
+    ProgressReportFilterSet,
+    ReportPeriodFilterSet,
+    WorkPlanFilterSet,
+)
 from stationing.models import (
     Assignment,
     ProgressReport,
@@ -133,16 +135,6 @@ class ReportPeriodViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- Work plans ----------------------------------------------------------------------------
-
-
-class WorkPlanFilterSet(django_filters.FilterSet):
-    programme = django_filters.NumberFilter(label=_("驻企批次"))
-    enterprise = django_filters.NumberFilter(label=_("企业"))
-    state = django_filters.ChoiceFilter(label=_("状态"), choices=PlanState.choices)
-
-    class Meta:
-        model = WorkPlan
-        fields = ["programme", "enterprise", "state"]
 
 
 class WorkPlanViewSet(WorkflowViewSet):

@@ -5,17 +5,15 @@ list comes from a scoped selector, so a dropdown never offers what the user may 
 """
 
 from django import forms
-from django.contrib.auth.models import User
 from django.core.validators import RegexValidator
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.selectors import enterprise_list
 
-from .choices import Role, UnitKind
+from .choices import UnitKind
 from .models import Assignment, Profile, Programme, WorkGroup
 from .roles import actor_for
-from .selectors import NOTHING, cadre_list, unit_list, work_group_list
+from .selectors import cadre_list, leader_list, unit_list, work_group_list
 from .web import DateInput, PortalModelForm, TokenFormMixin, VersionedFormMixin
 
 mobile_validator = RegexValidator(r"^1\d{10}$", _("请填写11位手机号码。"))
@@ -103,18 +101,8 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 def leader_choices(user, current=None):
-    """Users with the leader role in the office's unit subtree (plus the current leader).
-
-    Stationing.selectors has no reader for leaders yet; this is the one place that needs it.
-    It should move there as `leader_list(user=...)` (see the pages report).
-    """
-    actor = actor_for(user)
-    q = Q(groups__name=Role.LEADER)
-    if not actor.is_superuser:
-        q &= Q(profile__unit__path__startswith=actor.unit_path) if actor.unit_path else NOTHING
-    if current is not None:
-        q |= Q(pk=current.pk)
-    return User.objects.filter(q).select_related("profile").distinct().order_by("profile__name")
+    """Leaders the office may pick (stationing.selectors.leader_list)."""
+    return leader_list(user=user, current=current)
 
 
 class WorkGroupForm(PortalModelForm):

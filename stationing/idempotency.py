@@ -37,3 +37,16 @@ def claim_token(*, token: str | None, user) -> SubmissionToken | None:
     except IntegrityError:
         existing = SubmissionToken.objects.filter(token=token_uuid, user=user).first()
         raise AlreadySubmitted(existing.result_url if existing else "") from None
+
+
+def previous_submission(*, token: str | None, user) -> SubmissionToken | None:
+    """The committed submission of this create-form token, if any.
+
+    Lets a page answer a repeated POST before validating it again; two simultaneous requests
+    both miss here, and claim_token then serialises them.
+    """
+    try:
+        token_uuid = uuid.UUID(str(token))
+    except (TypeError, ValueError):
+        return None
+    return SubmissionToken.objects.filter(token=token_uuid, user=user).first()

@@ -117,6 +117,18 @@ def cadre_list(*, user: User) -> QuerySet[Profile]:
     return qs.filter(q)
 
 
+def leader_list(*, user: User, current: User | None = None) -> QuerySet[User]:
+    """Users with the leader role in the user's unit subtree (plus `current`, the leader already
+    chosen, so an edit form keeps showing them)."""
+    actor = actor_for(user)
+    q = Q(groups__name=Role.LEADER)
+    if not actor.is_superuser:
+        q &= Q(profile__unit__path__startswith=actor.unit_path) if actor.unit_path else NOTHING
+    if current is not None:
+        q |= Q(pk=current.pk)
+    return User.objects.filter(q).select_related("profile").distinct().order_by("profile__name")
+
+
 def profile_for(*, user: User) -> Profile | None:
     return Profile.objects.select_related("unit", "enterprise").filter(user=user).first()
 

@@ -14,8 +14,6 @@ What every page needs in the same way lives here:
   sends a double submit of a create form to where the first one went.
 """
 
-import uuid
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -34,9 +32,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 
-from .idempotency import AlreadySubmitted, claim_token, new_token
+from .idempotency import AlreadySubmitted, claim_token, new_token, previous_submission
 from .locking import StaleEditError
-from .models import SubmissionToken
 from .permissions import can_manage_programme_data
 
 # --- Access -----------------------------------------------------------------------------------
@@ -196,20 +193,6 @@ class TokenFormMixin(forms.Form):
         self.fields["form_token"].initial = new_token()
 
 
-def previous_submission(token, user) -> SubmissionToken | None:
-    """The committed submission of this create-form token, if any (see idempotency.py).
-
-    Two simultaneous requests both miss here; claim_token in form_valid then serialises them.
-    """
-    if not token:
-        return None
-    try:
-        token_uuid = uuid.UUID(str(token))
-    except ValueError:
-        return None
-    return SubmissionToken.objects.filter(token=token_uuid, user=user).first()
-
-
 def apply_validation_error(form, error: ValidationError) -> None:
     """Put a service's ValidationError onto the form: next to its field when the form has one."""
     if hasattr(error, "error_dict"):
@@ -308,7 +291,7 @@ class ServiceFormView(PortalLoginRequiredMixin, FormView):
     def post(self, request, *args, **kwargs):
         # A resubmitted create form goes where the first submission went, before validation:
         # validating again would only report the first submission's own object as a duplicate.
-        previous = previous_submission(request.POST.get("form_token"), request.user)
+        previous = previous_submission(token=request.POST.get("form_token"), user=request.user)
         if previous is not None:
             messages.info(request, self.duplicate_message)
             return redirect(previous.result_url or self.get_cancel_url())

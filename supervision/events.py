@@ -10,7 +10,7 @@ from django.utils.translation import override
 from stationing.choices import Role
 
 from .choices import NotificationKind
-from .notifications import notify, notify_unit_webhook, users_with_role
+from .notifications import notify, notify_unit_webhook, unit_handlers, users_with_role
 
 
 def report_submitted(report) -> None:
@@ -48,11 +48,7 @@ def report_returned(report) -> None:
 def ticket_assigned(ticket) -> None:
     with override("zh-hans"):
         values = {"number": ticket.number, "title": ticket.title}
-        handlers = [
-            user
-            for user in users_with_role(Role.DEPARTMENT)
-            if user.profile.unit_id == ticket.responsible_unit_id
-        ]
+        handlers = unit_handlers(ticket.responsible_unit_id)
         text = _("新交办诉求 %(number)s:%(title)s,请在办结期限内办理。") % values
         notify(
             kind=NotificationKind.TICKET_ASSIGNED,
@@ -76,11 +72,9 @@ def ticket_assigned(ticket) -> None:
 def ticket_answered(ticket) -> None:
     with override("zh-hans"):
         values = {"number": ticket.number, "title": ticket.title}
-        contacts = [
-            user
-            for user in users_with_role(Role.ENTERPRISE)
-            if user.profile.enterprise_id == ticket.enterprise_id
-        ] or [ticket.raised_by]
+        contacts = list(
+            users_with_role(Role.ENTERPRISE).filter(profile__enterprise_id=ticket.enterprise_id)
+        ) or [ticket.raised_by]
         notify(
             kind=NotificationKind.TICKET_ANSWERED,
             recipients=contacts,

@@ -24,6 +24,7 @@ from .notifications import (
     enqueue,
     notify,
     notify_unit_webhook,
+    unit_handlers,
     users_with_role,
 )
 from .workdays import colour
@@ -41,10 +42,6 @@ class Job:
 
 def _today(now) -> datetime.date:
     return timezone.localtime(now).date()
-
-
-def _unit_handlers(unit_id):
-    return [u for u in users_with_role(Role.DEPARTMENT) if u.profile.unit_id == unit_id]
 
 
 def _office_for_path(path: str):
@@ -116,7 +113,7 @@ def _report_notice(kind, period, assignment) -> int:
         )
     handlers = []
     if kind == NotificationKind.REPORT_OVERDUE:
-        handlers = _unit_handlers(assignment.cadre.unit_id)
+        handlers = list(unit_handlers(assignment.cadre.unit_id))
         notify_unit_webhook(
             unit=assignment.cadre.unit,
             kind=kind,
@@ -189,7 +186,7 @@ def plan_reminders(now) -> str:
             subject = _("%(enterprise)s一企一策工作计划逾期未报(应于 %(due)s 前报送)") % values
         handlers = []
         if kind == NotificationKind.PLAN_OVERDUE:
-            handlers = _unit_handlers(assignment.cadre.unit_id)
+            handlers = list(unit_handlers(assignment.cadre.unit_id))
         sent += _notify_cadre_and_unit(
             cadre=assignment.cadre.user,
             handlers=handlers,
@@ -217,7 +214,10 @@ def ticket_cards(now) -> str:
     ).select_related("enterprise__region", "owner", "leader", "responsible_unit")
     for ticket in tickets:
         card = colour(ticket, now)
-        handlers = [ticket.owner] if ticket.owner_id else _unit_handlers(ticket.responsible_unit_id)
+        if ticket.owner_id:
+            handlers = [ticket.owner]
+        else:
+            handlers = list(unit_handlers(ticket.responsible_unit_id))
         values = {"number": ticket.number, "title": ticket.title}
         link = f"/tickets/{ticket.pk}/"
         period_key = f"deadline:{ticket.deadline.isoformat()}"

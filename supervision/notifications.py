@@ -264,3 +264,12 @@ def users_with_role(role: str):
         .objects.filter(groups__name=role, is_active=True)
         .select_related("profile__unit")
     )
+
+
+def unit_handlers(unit_id: int | None):
+    """The department handlers of one unit: who hears about its tickets and its cadres."""
+    from stationing.choices import Role
+
+    if unit_id is None:
+        return get_user_model().objects.none()
+    return users_with_role(Role.DEPARTMENT).filter(profile__unit_id=unit_id)

@@ -23,8 +23,9 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed ## Create .venv and install the portal with its dev tools
 
-migrate: install ## Apply database migrations
+migrate: install ## Apply database migrations and write the beat schedule of every registered job
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py sync_schedules
 
 seed: migrate ## Load the demo county programme and print the demo logins (safe to run again)
 	$(PY) manage.py seed_demo
@@ -35,9 +36,10 @@ run: seed ## Install, migrate, load the demo, print the logins, serve on http://
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the logins above."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-lint: install ## ruff check and format check, Django checks, missing migrations
+lint: install ## ruff check and format check, import contracts, Django checks, missing migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

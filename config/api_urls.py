@@ -5,19 +5,16 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from enterprises.api.views import EnterpriseSurveyViewSet, EnterpriseViewSet, IndicatorReportViewSet
-from stationing.api.report_views import (
-    ProgressReportViewSet,
-    ReportPeriodViewSet,
-    WorkPlanViewSet,
-)
-from stationing.api.views import (
+from stationing.api.views.organisation import (
     AssignmentViewSet,
     CadreViewSet,
     ProgrammeViewSet,
     UnitViewSet,
     WorkGroupViewSet,
 )
-from supervision.api.views import TicketViewSet
+from stationing.api.views.plans import WorkPlanViewSet
+from stationing.api.views.reports import ProgressReportViewSet, ReportPeriodViewSet
+from supervision.api.views.tickets import TicketViewSet
 
 router = DefaultRouter()
 # Basenames start with "api-": the pages use the plain names (enterprise-list, ticket-detail…).

@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from supervision.views.feeds import CalendarFeedView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,9 +11,12 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include("stationing.urls")),
-    path("", include("stationing.report_urls")),
     path("enterprises/", include("enterprises.urls")),
-    path("import/", include("stationing.import_urls")),
     path("tickets/", include("supervision.urls")),
-    path("", include("supervision.notification_urls")),
+    path("", include("notifications.urls")),
+    re_path(
+        r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$",
+        CalendarFeedView.as_view(),
+        name="calendar-feed",
+    ),
 ]

@@ -1,12 +1,15 @@
+"""Admin for enterprises, surveys and indicators: read-only, the pages change them
+(core.admin says why)."""
+
 from django.contrib import admin
 
-from stationing.admin import TrackedAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import Enterprise, EnterpriseSurvey, IndicatorReport
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(TrackedAdmin):
+class EnterpriseAdmin(ReadOnlyAdmin):
     list_display = ("name", "credit_code", "industry", "size", "region", "is_key", "listing_status")
     list_filter = ("is_key", "industry", "ownership", "size", "listing_status", "region")
     search_fields = ("name", "credit_code", "main_products", "legal_representative")
@@ -14,7 +17,7 @@ class EnterpriseAdmin(TrackedAdmin):
 
 
 @admin.register(EnterpriseSurvey)
-class EnterpriseSurveyAdmin(TrackedAdmin):
+class EnterpriseSurveyAdmin(ReadOnlyAdmin):
     list_display = ("enterprise", "surveyed_on", "surveyed_by")
     list_filter = ("surveyed_on",)
     search_fields = ("enterprise__name", "enterprise__credit_code")
@@ -23,7 +26,7 @@ class EnterpriseSurveyAdmin(TrackedAdmin):
 
 
 @admin.register(IndicatorReport)
-class IndicatorReportAdmin(TrackedAdmin):
+class IndicatorReportAdmin(ReadOnlyAdmin):
     list_display = ("enterprise", "month", "output_value", "value_added", "profit", "tax", "source")
     list_filter = ("source", "month")
     search_fields = ("enterprise__name", "enterprise__credit_code")

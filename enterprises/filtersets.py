@@ -5,8 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from stationing.choices import UnitKind
-from stationing.selectors import unit_list
+from core.choices import UnitKind
+from core.selectors import unit_list
 
 from .choices import Industry, Ownership, Size
 from .models import Enterprise, EnterpriseSurvey, IndicatorReport

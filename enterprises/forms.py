@@ -3,13 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from stationing.forms import territory_choices
-from stationing.web import (
-    DateInput,
-    PortalModelForm,
-    TokenFormMixin,
-    VersionedFormMixin,
-)
+from core.forms import DateInput, PortalModelForm, TokenFormMixin, VersionedFormMixin
+from core.selectors import territory_regions
 
 from .models import Enterprise, EnterpriseSurvey, IndicatorReport
 from .validators import normalize_credit_code
@@ -52,7 +47,7 @@ class EnterpriseForm(PortalModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = territory_choices(user)
+        self.fields["region"].queryset = territory_regions(user)
         self.fields["credit_code"].help_text = _("18位,字母请用大写;系统会核对末位校验码。")
 
     def clean_credit_code(self):

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from stationing.models import TrackedModel
+from core.models import TrackedModel
 
 from .choices import IndicatorSource, Industry, ListingStatus, Ownership, Size
 from .validators import normalize_credit_code, validate_credit_code
@@ -29,7 +29,7 @@ class Enterprise(TrackedModel):
     ownership = models.CharField(_("经济类型"), max_length=16, choices=Ownership.choices)
     size = models.CharField(_("企业规模"), max_length=8, choices=Size.choices)
     region = models.ForeignKey(
-        "stationing.Unit",
+        "core.Unit",
         verbose_name=_("所属区域"),
         on_delete=models.PROTECT,
         related_name="enterprises",

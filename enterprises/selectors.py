@@ -6,15 +6,18 @@
 - cadre: only the enterprises of their own assignments
 - enterprise contact: only their own enterprise
 - department: the enterprises its tickets touch
+
+Assignments and tickets belong to the apps above this one (stationing, supervision); the
+queries reach them through the relations those apps declare on Enterprise (`assignments`,
+`tickets`), never by importing their code.
 """
 
 from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from stationing.choices import Role
-from stationing.models import Assignment
-from stationing.roles import actor_for
+from core.choices import Role
+from core.roles import actor_for
 
 from .models import Enterprise, EnterpriseSurvey, IndicatorReport
 
@@ -29,12 +32,14 @@ def _enterprise_q(user: User) -> Q | None:
     q = NOTHING
     if actor.sees_programmes_of_unit and actor.unit_path:
         q |= Q(region__path__startswith=actor.unit_path) | Q(
-            pk__in=Assignment.objects.filter(
-                programme__organiser__path__startswith=actor.unit_path
-            ).values("enterprise_id")
+            pk__in=Enterprise.objects.filter(
+                assignments__programme__organiser__path__startswith=actor.unit_path
+            ).values("pk")
         )
     if actor.has(Role.CADRE) and actor.profile_id:
-        q |= Q(pk__in=Assignment.objects.filter(cadre_id=actor.profile_id).values("enterprise_id"))
+        q |= Q(
+            pk__in=Enterprise.objects.filter(assignments__cadre_id=actor.profile_id).values("pk")
+        )
     if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
         q |= Q(pk=actor.enterprise_id)
     if actor.has(Role.DEPARTMENT) and actor.unit_id:
@@ -49,8 +54,13 @@ def _enterprise_q(user: User) -> Q | None:
 def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
     qs = Enterprise.objects.select_related("region").annotate(
         is_stationed=Exists(
-            Assignment.objects.filter(enterprise=OuterRef("pk")).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
+            # One filter() call, so both conditions apply to the same assignment row.
+            Enterprise.objects.filter(
+                Q(pk=OuterRef("pk"), assignments__isnull=False)
+                & (
+                    Q(assignments__end_date__isnull=True)
+                    | Q(assignments__end_date__gte=timezone.localdate())
+                )
             )
         )
     )

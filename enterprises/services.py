@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from stationing.locking import create_tracked, save_versioned
+from core.locking import create_tracked, save_versioned
 
 from .models import Enterprise, EnterpriseSurvey, IndicatorReport
 from .validators import normalize_credit_code

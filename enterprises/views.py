@@ -14,8 +14,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from stationing.selectors import assignment_list
-from stationing.web import (
+from core.panels import render_panels
+from core.views import (
     FilteredListView,
     OfficeRequiredMixin,
     PortalLoginRequiredMixin,
@@ -68,11 +68,8 @@ class EnterpriseDetailView(PortalLoginRequiredMixin, DetailView):
         context["indicators"] = (
             indicator_list(user=user).filter(enterprise=enterprise).order_by("-month")
         )
-        context["assignments"] = (
-            assignment_list(user=user)
-            .filter(enterprise=enterprise)
-            .order_by("-programme__start_date", "cadre__name")
-        )
+        # Panels of the apps above this one (the cadres stationed here, from stationing).
+        context["panels"] = render_panels("enterprise-detail", self.request, enterprise)
         context["can_edit"] = can_edit_enterprise(user)
         context["can_record"] = can_record_enterprise_data(user, enterprise.pk)
         return context

@@ -2,28 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Role(models.TextChoices):
-    """Django group names (exact, English) with the label users see."""
-
-    OFFICE = "office", _("督查室")
-    CADRE = "cadre", _("驻企干部")
-    DEPARTMENT = "department", _("职能部门")
-    ENTERPRISE = "enterprise", _("企业联络人")
-    LEADER = "leader", _("领导")
-
-
-class UnitLevel(models.TextChoices):
-    PROVINCE = "province", _("省级")
-    CITY = "city", _("市级")
-    COUNTY = "county", _("县级")
-    TOWNSHIP = "township", _("乡镇级")
-
-
-class UnitKind(models.TextChoices):
-    GOVERNMENT = "government", _("党委政府(属地)")
-    DEPARTMENT = "department", _("部门单位")
-
-
 class ProgrammeStatus(models.TextChoices):
     DRAFT = "draft", _("筹备中")
     ACTIVE = "active", _("进行中")
@@ -38,15 +16,6 @@ class ReportCycle(models.TextChoices):
 class AssignmentRole(models.TextChoices):
     LEADER = "leader", _("组长")
     MEMBER = "member", _("队员")
-
-
-class Rank(models.TextChoices):
-    CLERK = "clerk", _("科员")
-    DEPUTY_SECTION = "deputy_section", _("副科级")
-    SECTION = "section", _("正科级")
-    DEPUTY_DIVISION = "deputy_division", _("副处级")
-    DIVISION = "division", _("正处级")
-    OTHER = "other", _("其他")
 
 
 class TaskArea(models.TextChoices):
@@ -99,3 +68,15 @@ class PeriodStatus(models.TextChoices):
     REVIEWED = "reviewed", _("已审阅")
     MISSING = "missing", _("逾期未报")
     UPCOMING = "upcoming", _("未到期")
+
+
+class StationingNotice(models.TextChoices):
+    """Notification kinds sent by stationing (registered in stationing.notices)."""
+
+    REPORT_DUE_SOON = "report_due_soon", _("半月报即将截止")
+    REPORT_DUE_TODAY = "report_due_today", _("半月报今日截止")
+    REPORT_OVERDUE = "report_overdue", _("半月报逾期未报")
+    PLAN_DUE_SOON = "plan_due_soon", _("工作计划即将截止")
+    PLAN_OVERDUE = "plan_overdue", _("工作计划逾期未报")
+    REPORT_SUBMITTED = "report_submitted", _("半月报已报送")
+    REPORT_RETURNED = "report_returned", _("半月报被退回")

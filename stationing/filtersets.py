@@ -4,26 +4,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import (
-    AssignmentRole,
-    PlanState,
-    ProgrammeStatus,
-    Rank,
-    ReportState,
-    UnitKind,
-    UnitLevel,
-)
-from .models import (
-    Assignment,
-    Profile,
-    Programme,
-    ProgressReport,
-    ReportPeriod,
-    Unit,
-    WorkGroup,
-    WorkPlan,
-)
-from .selectors import unit_list
+from core.choices import Rank, UnitKind, UnitLevel
+from core.models import Profile, Unit
+from core.selectors import unit_list
+
+from .choices import AssignmentRole, PlanState, ProgrammeStatus, ReportState
+from .models import Assignment, Programme, ProgressReport, ReportPeriod, WorkGroup, WorkPlan
 
 # The "no filter" option of the HTML selects (the API ignores it).
 ANY = _("全部")

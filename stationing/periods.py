@@ -10,13 +10,12 @@
 import calendar
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from .choices import ReportCycle
+from core.dates import end_of_day
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from .choices import ReportCycle
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,7 @@ def month_end(day: datetime.date) -> datetime.date:
 
 
 def due_moment(end: datetime.date, due_days: int) -> datetime.datetime:
-    due_day = end + datetime.timedelta(days=due_days)
-    return datetime.datetime.combine(due_day, datetime.time(23, 59, 59), tzinfo=SHANGHAI)
+    return end_of_day(end + datetime.timedelta(days=due_days))
 
 
 def period_label(start: datetime.date, part: str) -> str:

@@ -21,10 +21,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, vDuration, vText
 
-from stationing.choices import ProgrammeStatus, ReportState, Role
+from core.choices import Role
+from core.dates import end_of_day
+from core.roles import actor_for
+from stationing.choices import ProgrammeStatus, ReportState
 from stationing.models import Assignment, ProgressReport, ReportPeriod, WorkPlan
-from stationing.roles import actor_for
-from stationing.selectors import assignment_covers, programme_list
+from stationing.selectors import (
+    assignment_covers,
+    plan_due_date,
+    programme_list,
+    report_is_handed_in,
+)
 
 from .selectors import department_inbox
 
@@ -65,8 +72,6 @@ def _deadline(
 
 
 def _cadre_events(actor, now, stamp) -> list[Event]:
-    from stationing.services import plan_due_date
-
     today = _local(now).date()
     assignments = list(
         Assignment.objects.filter(
@@ -104,13 +109,16 @@ def _cadre_events(actor, now, stamp) -> list[Event]:
             if not assignment_covers(assignment, period):
                 continue
             state = states.get((assignment.pk, period.pk))
-            done = state is not None and state not in (ReportState.DRAFT, ReportState.RETURNED)
             values = {"period": period.label, "enterprise": enterprise}
-            if done:
-                summary = _("半月报截止:%(enterprise)s %(period)s(已报送)") % values
+            if state == ReportState.RETURNED:
+                # Handed in (stationing.selectors.report_is_handed_in), but to be corrected.
+                summary = _("半月报截止：%(enterprise)s %(period)s（已退回待重报）") % values
+                status = _("已报送，被退回，请修改后重新报送。")
+            elif report_is_handed_in(state):
+                summary = _("半月报截止：%(enterprise)s %(period)s（已报送）") % values
                 status = _("已报送。")
             else:
-                summary = _("【未报】半月报截止:%(enterprise)s %(period)s") % values
+                summary = _("【未报】半月报截止：%(enterprise)s %(period)s") % values
                 status = _("尚未报送。")
             events.append(
                 _deadline(
@@ -127,9 +135,7 @@ def _cadre_events(actor, now, stamp) -> list[Event]:
         )
         if due_day is None:
             continue
-        due = datetime.datetime.combine(
-            due_day, datetime.time(23, 59, 59), tzinfo=timezone.get_current_timezone()
-        )
+        due = end_of_day(due_day)
         if due < now - HISTORY:
             continue
         values = {"enterprise": enterprise}

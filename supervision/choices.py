@@ -95,25 +95,12 @@ class EventKind(models.TextChoices):
     WITHDRAW = "withdraw", _("撤回")
 
 
-class NotificationKind(models.TextChoices):
-    REPORT_DUE_SOON = "report_due_soon", _("半月报即将截止")
-    REPORT_DUE_TODAY = "report_due_today", _("半月报今日截止")
-    REPORT_OVERDUE = "report_overdue", _("半月报逾期未报")
-    PLAN_DUE_SOON = "plan_due_soon", _("工作计划即将截止")
-    PLAN_OVERDUE = "plan_overdue", _("工作计划逾期未报")
+class SupervisionNotice(models.TextChoices):
+    """Notification kinds sent by supervision (registered in supervision.notices)."""
+
     TICKET_YELLOW = "ticket_yellow", _("诉求黄牌预警")
     TICKET_RED = "ticket_red", _("诉求红牌督办")
-    REPORT_SUBMITTED = "report_submitted", _("半月报已报送")
-    REPORT_RETURNED = "report_returned", _("半月报被退回")
     TICKET_ASSIGNED = "ticket_assigned", _("新交办诉求")
     TICKET_ANSWERED = "ticket_answered", _("诉求已答复待评价")
     OFFICE_DIGEST = "office_digest", _("督查室每日摘要")
     LEADER_DIGEST = "leader_digest", _("领导每周摘要")
-
-
-class DeliveryState(models.TextChoices):
-    PENDING = "pending", _("待发送")
-    SENDING = "sending", _("发送中")
-    SENT = "sent", _("已发送")
-    FAILED = "failed", _("发送失败")
-    SKIPPED = "skipped", _("无需发送")

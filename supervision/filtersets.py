@@ -9,10 +9,9 @@ from django_filters.fields import ModelChoiceField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from stationing.choices import UnitKind
-from stationing.forms import leader_choices
-from stationing.selectors import unit_list
-from stationing.web import DateInput
+from core.choices import UnitKind
+from core.forms import DateInput
+from core.selectors import leader_list, unit_list
 
 from .choices import Category, Colour, Level, TicketState, Urgency
 from .models import Ticket
@@ -35,7 +34,7 @@ def leader_filter_choices(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return get_user_model().objects.none()
-    return leader_choices(user)
+    return leader_list(user=user)
 
 
 class PersonChoiceField(ModelChoiceField):

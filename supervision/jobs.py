@@ -1,203 +1,35 @@
-"""Scheduled jobs. Adding one is a function here and an entry in JOBS.
-
-Each job takes `now`, is safe to run twice (notifications are unique per kind, object, period and
-recipient; escalation is once per ticket per deadline), and returns a short summary. Beat runs
-them through `run_job_task`; `manage.py run_due_jobs` runs those that are due without a broker.
-"""
+"""Supervision's scheduled jobs: ticket cards and the office's and leaders' digests. Each is
+registered with the notification engine's job registry below; see notifications.jobs for the
+contract (takes `now`, safe to run twice, returns a summary)."""
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from stationing.choices import ProgrammeStatus, ReportState, Role
-from stationing.models import Assignment, ProgressReport, ReportPeriod, WorkPlan
-
-from .choices import CLOCK_STATES, Colour, NotificationKind, TicketState
-from .models import JobRun, Ticket
-from .notifications import (
-    due_deliveries,
-    enqueue,
-    notify,
-    notify_unit_webhook,
-    unit_handlers,
-    users_with_role,
+from core.choices import Role
+from core.selectors import office_over, unit_handlers, users_with_role
+from notifications.delivery import notify, notify_unit_webhook
+from notifications.jobs import Job, register_job
+from stationing.selectors import (
+    missing_report_count,
+    plan_approval_queue,
+    report_list,
+    report_review_queue,
 )
+
+from .choices import CLOCK_STATES, Colour, SupervisionNotice, TicketState
+from .models import Ticket
+from .selectors import colour_q, ticket_list
+from .services import ticket_escalate_overdue
 from .workdays import colour
 
 DAY = datetime.timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class Job:
-    name: str
-    function: Callable
-    crontab: dict  # django-celery-beat CrontabSchedule fields, Asia/Shanghai
-    description: str
-
-
 def _today(now) -> datetime.date:
     return timezone.localtime(now).date()
-
-
-def _office_for_path(path: str):
-    """Office staff whose territory covers the given unit path."""
-    return [
-        user
-        for user in users_with_role(Role.OFFICE)
-        if getattr(user.profile, "unit", None) and path.startswith(user.profile.unit.path)
-    ]
-
-
-# --- Half-monthly reports ---------------------------------------------------------------------
-
-
-def report_reminders(now) -> str:
-    """1. Two days before a period's due date and on the due date: each cadre with no submitted
-    report. 2. The day after (or, catching up, up to three days after): an overdue notice to the
-    cadre and their dispatching unit's handlers and robot."""
-    today = _today(now)
-    sent = 0
-    periods = ReportPeriod.objects.filter(
-        programme__status=ProgrammeStatus.ACTIVE,
-        due_at__date__gte=today - 3 * DAY,
-        due_at__date__lte=today + 2 * DAY,
-    ).select_related("programme")
-    for period in periods:
-        due_day = timezone.localtime(period.due_at).date()
-        if due_day == today + 2 * DAY:
-            kind = NotificationKind.REPORT_DUE_SOON
-        elif due_day == today:
-            kind = NotificationKind.REPORT_DUE_TODAY
-        elif due_day < today:
-            kind = NotificationKind.REPORT_OVERDUE
-        else:
-            continue
-        # As in the submission matrix: a returned report was handed in (the cadre has its own
-        # "returned" notice); only no report or a draft is missing.
-        submitted = ProgressReport.objects.filter(period=period).exclude(state=ReportState.DRAFT)
-        assignments = (
-            Assignment.objects.filter(programme=period.programme, start_date__lte=period.end)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
-            .exclude(pk__in=submitted.values("assignment_id"))
-            .select_related("cadre__user", "cadre__unit", "enterprise")
-        )
-        for assignment in assignments:
-            sent += _report_notice(kind, period, assignment)
-    return f"{sent} report notifications"
-
-
-def _report_notice(kind, period, assignment) -> int:
-    values = {
-        "period": period.label,
-        "enterprise": assignment.enterprise.name,
-        "due": timezone.localtime(period.due_at).strftime("%Y-%m-%d %H:%M"),
-        "cadre": assignment.cadre.name,
-    }
-    link = f"/assignments/{assignment.pk}/reports/"
-    if kind == NotificationKind.REPORT_DUE_SOON:
-        subject = _("%(period)s半月报将于 %(due)s 截止") % values
-        body = _("您驻%(enterprise)s的%(period)s半月报将于 %(due)s 截止,请及时填报。") % values
-    elif kind == NotificationKind.REPORT_DUE_TODAY:
-        subject = _("%(period)s半月报今日截止") % values
-        body = _("您驻%(enterprise)s的%(period)s半月报今日 %(due)s 截止,尚未报送。") % values
-    else:
-        subject = _("%(cadre)s的%(period)s半月报逾期未报") % values
-        body = (
-            _("%(cadre)s(驻%(enterprise)s)的%(period)s半月报已于 %(due)s 截止,至今未报送。")
-            % values
-        )
-    handlers = []
-    if kind == NotificationKind.REPORT_OVERDUE:
-        handlers = list(unit_handlers(assignment.cadre.unit_id))
-        notify_unit_webhook(
-            unit=assignment.cadre.unit,
-            kind=kind,
-            object_key=f"assignment:{assignment.pk}",
-            period_key=f"period:{period.pk}",
-            text=body,
-        )
-    return _notify_cadre_and_unit(
-        cadre=assignment.cadre.user,
-        handlers=handlers,
-        link=link,
-        kind=kind,
-        object_key=f"assignment:{assignment.pk}",
-        period_key=f"period:{period.pk}",
-        subject=subject,
-        body=body,
-    )
-
-
-def _notify_cadre_and_unit(*, cadre, handlers, link: str, **notice) -> int:
-    """The cadre's copy links to their stationing's reports page. The dispatching unit's
-    handlers may not read reports (stationing.selectors.report_assignment_list), so their copy
-    (and their unit's robot message) has no link rather than one that answers 404."""
-    created = notify(recipients=[cadre], link=link, **notice)
-    created += notify(recipients=handlers, link="", **notice)
-    return len(created)
-
-
-# --- Work plans -------------------------------------------------------------------------------
-
-
-def plan_reminders(now) -> str:
-    """Two days before and on the plan deadline (7 days after stationing, by default) to the
-    cadres of an enterprise whose plan is not submitted; the day after, an overdue notice to them
-    and their dispatching units."""
-    from stationing.services import plan_due_date
-
-    today = _today(now)
-    sent = 0
-    assignments = Assignment.objects.filter(
-        programme__status=ProgrammeStatus.ACTIVE,
-        start_date__gte=today - 40 * DAY,
-    ).select_related("programme", "enterprise", "cadre__user", "cadre__unit")
-    submitted = set(
-        WorkPlan.objects.exclude(first_submitted_at=None).values_list(
-            "programme_id", "enterprise_id"
-        )
-    )
-    for assignment in assignments:
-        key = (assignment.programme_id, assignment.enterprise_id)
-        if key in submitted:
-            continue
-        due = plan_due_date(programme=assignment.programme, enterprise_id=assignment.enterprise_id)
-        if due is None:
-            continue
-        if due - today in (2 * DAY, datetime.timedelta(0)):
-            kind = NotificationKind.PLAN_DUE_SOON
-            # Two reminders of the same kind: the key tells them apart, or the one on the day
-            # would be taken for a repeat of the one two days before and never sent.
-            stage = f"{kind}:{(due - today).days}d"
-        elif DAY <= today - due <= 3 * DAY:
-            kind = NotificationKind.PLAN_OVERDUE
-            stage = kind
-        else:
-            continue
-        values = {"enterprise": assignment.enterprise.name, "due": due.isoformat()}
-        if kind == NotificationKind.PLAN_DUE_SOON:
-            subject = _("%(enterprise)s一企一策工作计划应于 %(due)s 前报送") % values
-        else:
-            subject = _("%(enterprise)s一企一策工作计划逾期未报(应于 %(due)s 前报送)") % values
-        handlers = []
-        if kind == NotificationKind.PLAN_OVERDUE:
-            handlers = list(unit_handlers(assignment.cadre.unit_id))
-        sent += _notify_cadre_and_unit(
-            cadre=assignment.cadre.user,
-            handlers=handlers,
-            link=f"/assignments/{assignment.pk}/reports/",
-            kind=kind,
-            object_key=f"assignment:{assignment.pk}",
-            period_key=f"plan-due:{due.isoformat()}:{stage}",
-            subject=subject,
-            body=subject,
-        )
-    return f"{sent} plan notifications"
 
 
 # --- Tickets ----------------------------------------------------------------------------------
@@ -206,8 +38,6 @@ def plan_reminders(now) -> str:
 def ticket_cards(now) -> str:
     """Yellow: tell the owner (or the unit's handlers). Red: tell the owner, the office and the
     leader in charge, mark it urged and escalate it one level, once per ticket per deadline."""
-    from .services import ticket_escalate_overdue
-
     yellow = red = 0
     tickets = Ticket.objects.filter(
         state__in=CLOCK_STATES, deadline__isnull=False, yellow_at__lte=now
@@ -224,7 +54,7 @@ def ticket_cards(now) -> str:
         if card == Colour.YELLOW:
             yellow += len(
                 notify(
-                    kind=NotificationKind.TICKET_YELLOW,
+                    kind=SupervisionNotice.TICKET_YELLOW,
                     recipients=handlers,
                     object_key=f"ticket:{ticket.pk}",
                     period_key=period_key,
@@ -237,10 +67,10 @@ def ticket_cards(now) -> str:
             with transaction.atomic():
                 ticket_escalate_overdue(ticket=ticket, now=now)
                 recipients = [*handlers, ticket.leader]
-                recipients += _office_for_path(ticket.enterprise.region.path)
+                recipients += list(office_over(ticket.enterprise.region.path))
                 red += len(
                     notify(
-                        kind=NotificationKind.TICKET_RED,
+                        kind=SupervisionNotice.TICKET_RED,
                         recipients=recipients,
                         object_key=f"ticket:{ticket.pk}",
                         period_key=period_key,
@@ -251,7 +81,7 @@ def ticket_cards(now) -> str:
                 )
                 notify_unit_webhook(
                     unit=ticket.responsible_unit,
-                    kind=NotificationKind.TICKET_RED,
+                    kind=SupervisionNotice.TICKET_RED,
                     object_key=f"ticket:{ticket.pk}",
                     period_key=period_key,
                     text=_("红牌督办:诉求 %(number)s“%(title)s”已超过办结期限。") % values,
@@ -265,10 +95,6 @@ def ticket_cards(now) -> str:
 
 def office_digest(now) -> str:
     """Daily, to each office clerk: what needs them — sent only when there is something."""
-    from stationing.selectors import plan_approval_queue, report_review_queue
-
-    from .selectors import colour_q, ticket_list
-
     today = _today(now)
     sent = 0
     for user in users_with_role(Role.OFFICE):
@@ -277,7 +103,7 @@ def office_digest(now) -> str:
             "approvals": plan_approval_queue(user=user).count(),
             "red": ticket_list(user=user).filter(colour_q(Colour.RED, now)).count(),
             "waiting": ticket_list(user=user).filter(state=TicketState.SUBMITTED).count(),
-            "missing": _missing_reports(user, now),
+            "missing": missing_report_count(user=user, now=now, since=now - 16 * DAY),
         }
         if not any(counts.values()):
             continue
@@ -291,7 +117,7 @@ def office_digest(now) -> str:
         )
         sent += len(
             notify(
-                kind=NotificationKind.OFFICE_DIGEST,
+                kind=SupervisionNotice.OFFICE_DIGEST,
                 recipients=[user],
                 object_key="digest:office",
                 period_key=today.isoformat(),
@@ -303,34 +129,8 @@ def office_digest(now) -> str:
     return f"{sent} office digests"
 
 
-def _missing_reports(user, now) -> int:
-    from stationing.selectors import report_assignment_list
-
-    recent = ReportPeriod.objects.filter(
-        programme__status=ProgrammeStatus.ACTIVE,
-        due_at__lt=now,
-        due_at__gte=now - 16 * DAY,
-    )
-    count = 0
-    for period in recent:
-        owed = (
-            report_assignment_list(user=user)
-            .filter(programme_id=period.programme_id, start_date__lte=period.end)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
-        )
-        submitted = ProgressReport.objects.filter(period=period).exclude(
-            state__in=[ReportState.DRAFT]
-        )
-        count += owed.exclude(pk__in=submitted.values("assignment_id")).count()
-    return count
-
-
 def leader_digest(now) -> str:
     """Weekly, to each leader: the week's figures in their scope — only when there are any."""
-    from stationing.selectors import report_list
-
-    from .selectors import colour_q, ticket_list
-
     since = now - 7 * DAY
     week = timezone.localtime(now).isocalendar()
     sent = 0
@@ -357,7 +157,7 @@ def leader_digest(now) -> str:
         )
         sent += len(
             notify(
-                kind=NotificationKind.LEADER_DIGEST,
+                kind=SupervisionNotice.LEADER_DIGEST,
                 recipients=[user],
                 object_key="digest:leader",
                 period_key=f"{week.year}-W{week.week:02d}",
@@ -370,70 +170,27 @@ def leader_digest(now) -> str:
     return f"{sent} leader digests"
 
 
-# --- Delivery scan ----------------------------------------------------------------------------
-
-
-def delivery_scan(now) -> str:
-    """Re-enqueue e-mails and webhooks whose broker message was lost or whose retry is due."""
-    from .tasks import send_notification_task, send_webhook_task
-
-    emails, hooks = due_deliveries(now)
-    for pk in emails:
-        enqueue(send_notification_task, pk)
-    for pk in hooks:
-        enqueue(send_webhook_task, pk)
-    return f"{len(emails)} e-mails, {len(hooks)} webhooks enqueued"
-
-
-JOBS = {
-    job.name: job
-    for job in [
-        Job(
-            "supervision-delivery-scan",
-            delivery_scan,
-            {"minute": "*"},
-            "每分钟:补发因消息丢失或等待重试的邮件和机器人推送",
-        ),
-        Job(
-            "stationing-report-reminders",
-            report_reminders,
-            {"minute": "0", "hour": "8"},
-            "每天8:00:半月报截止前2天、当天提醒,逾期次日通知干部和派出单位",
-        ),
-        Job(
-            "stationing-plan-reminders",
-            plan_reminders,
-            {"minute": "5", "hour": "8"},
-            "每天8:05:工作计划截止前提醒和逾期通知",
-        ),
-        Job(
-            "supervision-ticket-cards",
-            ticket_cards,
-            {"minute": "*/15"},
-            "每15分钟:诉求黄牌提醒,红牌督办并升级",
-        ),
-        Job(
-            "supervision-office-digest",
-            office_digest,
-            {"minute": "30", "hour": "8"},
-            "每天8:30:督查室每日摘要(有事才发)",
-        ),
-        Job(
-            "supervision-leader-digest",
-            leader_digest,
-            {"minute": "30", "hour": "8", "day_of_week": "1"},
-            "每周一8:30:领导每周摘要(有事才发)",
-        ),
-    ]
-}
-
-
-def run_job(name: str, now=None) -> str:
-    """Run one job now, recording when it ran. Unknown names raise KeyError."""
-    job = JOBS[name]
-    now = now or timezone.now()
-    JobRun.objects.update_or_create(name=name, defaults={"last_started_at": now})
-    with translation.override("zh-hans"):
-        result = job.function(now)
-    JobRun.objects.filter(name=name).update(last_finished_at=timezone.now(), last_result=result)
-    return result
+register_job(
+    Job(
+        "supervision-ticket-cards",
+        ticket_cards,
+        {"minute": "*/15"},
+        "每15分钟：诉求黄牌提醒，红牌督办并升级",
+    )
+)
+register_job(
+    Job(
+        "supervision-office-digest",
+        office_digest,
+        {"minute": "30", "hour": "8"},
+        "每天8:30：督查室每日摘要（有事才发）",
+    )
+)
+register_job(
+    Job(
+        "supervision-leader-digest",
+        leader_digest,
+        {"minute": "30", "hour": "8", "day_of_week": "1"},
+        "每周一8:30：领导每周摘要（有事才发）",
+    )
+)

@@ -18,8 +18,8 @@ import datetime
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from stationing.choices import Role
-from stationing.roles import actor_for
+from core.choices import Role
+from core.roles import actor_for
 
 from .choices import CLOCK_STATES, OPEN_STATES, ExtensionState, TicketState
 from .models import Ticket

@@ -15,7 +15,7 @@ import math
 
 from django.utils import timezone
 
-from stationing.periods import SHANGHAI
+from core.dates import end_of_day, local_date, start_of_day
 
 from .choices import CLOCK_STATES, Colour
 from .models import CalendarDay
@@ -68,18 +68,6 @@ class WorkCalendar:
         return sum(1 for n in range(1, (end - start).days + 1) if self.is_workday(start + n * DAY))
 
 
-def local_date(moment: datetime.datetime) -> datetime.date:
-    return moment.astimezone(SHANGHAI).date()
-
-
-def _midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(0, 0), tzinfo=SHANGHAI)
-
-
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=SHANGHAI)
-
-
 def moment_at_share(
     start: datetime.datetime, days: int, share: float, calendar: WorkCalendar | None = None
 ) -> datetime.datetime:
@@ -89,8 +77,8 @@ def moment_at_share(
     position = share * days
     index = math.floor(position)
     if index >= days:
-        return _midnight(working[-1]) + DAY
-    return _midnight(working[index]) + (position - index) * DAY
+        return start_of_day(working[-1]) + DAY
+    return start_of_day(working[index]) + (position - index) * DAY
 
 
 def ticket_clock(

@@ -40,15 +40,12 @@ from django.test.utils import (  # noqa: E402
 )
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
+from core.choices import Role  # noqa: E402
+from core.models import Profile  # noqa: E402
+from core.services import ensure_role_groups, person_create, unit_create  # noqa: E402
 from enterprises.models import Enterprise, IndicatorReport  # noqa: E402
-from stationing.choices import Role  # noqa: E402
-from stationing.models import Assignment, Profile  # noqa: E402
-from stationing.services import (  # noqa: E402
-    ensure_role_groups,
-    person_create,
-    programme_create,
-    unit_create,
-)
+from stationing.models import Assignment  # noqa: E402
+from stationing.services import programme_create  # noqa: E402
 from tests.factories import make_credit_code  # noqa: E402
 
 TOWNSHIPS = 10

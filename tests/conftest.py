@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from stationing.choices import Role
+from core.choices import Role
 
 from .factories import (
     AssignmentFactory,

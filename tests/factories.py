@@ -5,10 +5,11 @@ import datetime
 import factory
 from django.contrib.auth.models import User
 
+from core.models import Profile, Unit
+from core.services import user_set_roles
 from enterprises.models import Enterprise, EnterpriseSurvey, IndicatorReport
 from enterprises.validators import credit_code_check_character
-from stationing.models import Assignment, Profile, Programme, Unit, WorkGroup
-from stationing.services import user_set_roles
+from stationing.models import Assignment, Programme, WorkGroup
 
 
 def make_credit_code(n: int) -> str:

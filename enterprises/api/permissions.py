@@ -3,10 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from core.choices import Role
+from core.permissions import is_office
+from core.roles import actor_for
 from enterprises.permissions import can_record_enterprise_data
-from stationing.choices import Role
-from stationing.permissions import can_manage_programme_data
-from stationing.roles import actor_for
 
 
 class RecordsEnterpriseData(BasePermission):
@@ -22,7 +22,7 @@ class RecordsEnterpriseData(BasePermission):
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
             return True
-        return can_manage_programme_data(request.user) or actor_for(request.user).has(Role.CADRE)
+        return is_office(request.user) or actor_for(request.user).has(Role.CADRE)
 
     def has_object_permission(self, request, view, obj):
         if request.method in SAFE_METHODS:

@@ -7,14 +7,14 @@ month) and saves.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.base import ServiceModelSerializer
+from core.permissions import is_office
+from core.selectors import territory_regions
 from enterprises.choices import IndicatorSource
 from enterprises.models import Enterprise, EnterpriseSurvey, IndicatorReport
 from enterprises.permissions import can_record_enterprise_data
 from enterprises.selectors import enterprise_list
 from enterprises.validators import normalize_credit_code
-from stationing.api.base import ServiceModelSerializer
-from stationing.api.scoping import territory_regions
-from stationing.permissions import can_manage_programme_data
 
 
 class EnterpriseSerializer(ServiceModelSerializer):
@@ -127,6 +127,6 @@ class IndicatorReportSerializer(RecordedDataSerializer):
 
     def validate_source(self, value):
         # Figures marked as the statistics bureau's come from the office (or its import).
-        if value != IndicatorSource.CADRE and not can_manage_programme_data(self.user):
+        if value != IndicatorSource.CADRE and not is_office(self.user):
             raise serializers.ValidationError(_("只有督查室可以录入统计部门数据。"))
         return value

@@ -2,6 +2,8 @@
 
 from rest_framework.permissions import IsAuthenticated
 
+from core.api.base import ServiceViewSet
+from core.api.permissions import OfficeWrites
 from enterprises import services
 from enterprises.api.permissions import RecordsEnterpriseData
 from enterprises.api.serializers import (
@@ -15,8 +17,6 @@ from enterprises.filtersets import (
     IndicatorReportFilterSet,
 )
 from enterprises.selectors import enterprise_list, indicator_list, survey_list
-from stationing.api.base import ServiceViewSet
-from stationing.api.permissions import OfficeWrites
 
 
 class EnterpriseViewSet(ServiceViewSet):

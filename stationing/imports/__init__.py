@@ -1,6 +1,6 @@
 """Excel import of enterprises, cadres, assignments and monthly indicators (office staff).
 
-The page (stationing/import_views.py) and the command (`manage.py import_xlsx`) are thin: both
+The page (stationing/views/imports.py) and the command (`manage.py import_xlsx`) are thin: both
 call run_import(), which parses and validates the whole workbook and writes it through the
 services in one transaction, or not at all.
 

@@ -3,9 +3,9 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from stationing.choices import Rank
-from stationing.models import Profile
-from stationing.services import cadre_create, profile_update
+from core.choices import Rank
+from core.models import Profile
+from core.services import cadre_create, profile_update
 
 from .base import (
     CREATE,

@@ -13,11 +13,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
+from core.choices import Role, UnitKind
+from core.models import Profile, Unit
+from core.roles import actor_for
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_ids
-from stationing.choices import Role, UnitKind
-from stationing.models import Profile, Programme, Unit, WorkGroup
-from stationing.roles import actor_for
+from stationing.models import Programme, WorkGroup
 from stationing.selectors import cadre_list, programme_list
 
 from .base import ParsedRow

@@ -16,9 +16,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from stationing.models import Unit
-from stationing.roles import actor_for
-from stationing.selectors import programme_list, unit_list
+from core.models import Unit
+from core.roles import actor_for
+from core.selectors import unit_list
+from stationing.selectors import programme_list
 
 from .base import Column, SheetKind
 from .workbook import KINDS, KINDS_BY_KEY

@@ -1,7 +1,6 @@
-"""stationing models, split by subdomain; import them from here."""
+"""stationing models, split by subdomain; import them from here (units and people: core.models)."""
 
-from .base import SubmissionToken, TrackedModel
-from .organisation import Assignment, Profile, Programme, Unit, WorkGroup
+from .organisation import Assignment, Programme, WorkGroup
 from .plans import WorkPlan, WorkPlanItem, WorkPlanVersion
 from .reports import (
     ProgressReport,
@@ -13,16 +12,12 @@ from .reports import (
 
 __all__ = [
     "Assignment",
-    "Profile",
     "Programme",
     "ProgressReport",
     "ProgressReportVersion",
     "ReportItemProgress",
     "ReportPeriod",
     "ReportProblem",
-    "SubmissionToken",
-    "TrackedModel",
-    "Unit",
     "WorkGroup",
     "WorkPlan",
     "WorkPlanItem",

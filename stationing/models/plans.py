@@ -5,8 +5,9 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models.base import TrackedModel
+
 from ..choices import ItemStatus, PlanState, TaskArea
-from .base import TrackedModel
 
 
 class WorkPlan(TrackedModel):

@@ -5,9 +5,10 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models.base import TrackedModel
+
 from ..choices import ItemStatus, ReportRating, ReportState
 from ..periods import period_label
-from .base import TrackedModel
 
 
 class ReportPeriod(models.Model):

@@ -5,38 +5,16 @@ import datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import StaleEditError, stale_message
+
 from ..choices import ItemStatus, PlanState
-from ..locking import StaleEditError, stale_message
-from ..models import Assignment, Programme, WorkPlan, WorkPlanItem, WorkPlanVersion
-from ..periods import SHANGHAI
+from ..models import Programme, WorkPlan, WorkPlanItem, WorkPlanVersion
 
 ITEM_FIELDS = ("area", "title", "target", "owner", "due_date")
 SNAPSHOT_FIELDS = (*ITEM_FIELDS, "position")
-
-
-def plan_due_date(*, programme: Programme, enterprise_id: int) -> datetime.date | None:
-    """Due `plan_due_days` after the first cadre's stationing at the enterprise starts."""
-    first_start = Assignment.objects.filter(
-        programme=programme, enterprise_id=enterprise_id
-    ).aggregate(first=Min("start_date"))["first"]
-    if first_start is None:
-        return None
-    return first_start + datetime.timedelta(days=programme.plan_due_days)
-
-
-def plan_is_overdue(
-    *, due_date: datetime.date | None, first_submitted_at, now: datetime.datetime | None = None
-) -> bool:
-    if due_date is None:
-        return False
-    deadline = datetime.datetime.combine(due_date, datetime.time(23, 59, 59), tzinfo=SHANGHAI)
-    if first_submitted_at is not None:
-        return first_submitted_at > deadline
-    return (now or timezone.now()) > deadline
 
 
 @transaction.atomic

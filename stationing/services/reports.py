@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.locking import StaleEditError, stale_message
+
+from .. import notices
 from ..choices import ItemStatus, ReportState
-from ..locking import StaleEditError, stale_message
 from ..models import (
     Assignment,
     ProgressReport,
@@ -295,9 +297,7 @@ def report_submit(
     current.version += 1
     current.updated_by = by
     current.save()
-    from supervision import events  # supervision builds on stationing, not the other way round
-
-    events.report_submitted(current)
+    notices.report_submitted(current)
     return current
 
 
@@ -333,9 +333,7 @@ def report_return(*, report: ProgressReport, by: User | None, reason: str) -> Pr
     current.version += 1
     current.updated_by = by
     current.save()
-    from supervision import events
-
-    events.report_returned(current)
+    notices.report_returned(current)
     return current
 
 

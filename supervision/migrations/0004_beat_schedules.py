@@ -1,12 +1,11 @@
-"""Create the beat schedule entries for the scheduled jobs (supervision.jobs.JOBS)."""
+"""Formerly created the beat schedule entries by calling the live job registry.
+
+A migration must not import live code (it breaks fresh installs when that code moves), so this
+is now a no-op: `manage.py sync_schedules`, run at every deploy (`make run`, the README's release
+steps), creates and updates the entries from each app's registered jobs.
+"""
 
 from django.db import migrations
-
-
-def create(apps, schema_editor):
-    from supervision.schedules import sync_schedules
-
-    sync_schedules()
 
 
 class Migration(migrations.Migration):
@@ -15,4 +14,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

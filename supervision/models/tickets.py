@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from stationing.models import TrackedModel
+from core.models import TrackedModel
 
 from ..choices import (
     Category,
@@ -36,7 +36,7 @@ class CategorySetting(models.Model):
         _("特急(工作日)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
     default_unit = models.ForeignKey(
-        "stationing.Unit",
+        "core.Unit",
         verbose_name=_("默认承办单位"),
         null=True,
         blank=True,
@@ -108,7 +108,7 @@ class Ticket(TrackedModel):
     )
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices, blank=True)
     responsible_unit = models.ForeignKey(
-        "stationing.Unit",
+        "core.Unit",
         verbose_name=_("承办单位"),
         null=True,
         blank=True,
@@ -116,7 +116,7 @@ class Ticket(TrackedModel):
         related_name="tickets",
     )
     co_units = models.ManyToManyField(
-        "stationing.Unit", verbose_name=_("协办单位"), blank=True, related_name="co_tickets"
+        "core.Unit", verbose_name=_("协办单位"), blank=True, related_name="co_tickets"
     )
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,

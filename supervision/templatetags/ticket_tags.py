@@ -3,6 +3,9 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from core.choices import Role
+from core.roles import actor_for
+
 from ..choices import Colour, EventKind, Level, Satisfaction, TicketState
 
 register = template.Library()
@@ -117,9 +120,6 @@ def ticket_summary(context) -> dict:
     """Counts for the home page's 诉求 section: a department's open tickets by colour, an
     enterprise's tickets waiting for its rating and still open."""
     from django.db.models import Count, Q
-
-    from stationing.choices import Role
-    from stationing.roles import actor_for
 
     from .. import selectors
     from ..choices import OPEN_STATES

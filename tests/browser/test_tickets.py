@@ -25,7 +25,7 @@ from supervision.choices import TicketState
 from supervision.models import Ticket
 from supervision.services import ticket_accept_and_assign, ticket_create
 from supervision.templatetags.ticket_tags import days_left_label
-from supervision.views import annotate_clock
+from supervision.views.tickets import annotate_clock
 
 from .conftest import DESKTOP
 

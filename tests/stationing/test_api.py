@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from stationing.api.errors import Conflict, service_errors
-from stationing.locking import StaleEditError
+from core.api.errors import Conflict, service_errors
+from core.locking import StaleEditError
+from core.services import user_set_roles
 from stationing.models import Assignment, Programme
-from stationing.services import user_set_roles
 
 from ..factories import AssignmentFactory, ProfileFactory, ProgrammeFactory, UnitFactory
 

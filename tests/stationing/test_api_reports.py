@@ -13,14 +13,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from core.dates import SHANGHAI
+from core.services import user_set_roles
 from stationing.models import ProgressReport, ReportPeriod, WorkPlan
-from stationing.periods import SHANGHAI
 from stationing.services import (
     programme_sync_periods,
     report_get_or_create_draft,
     report_save_draft,
     report_submit,
-    user_set_roles,
     work_plan_get_or_create,
     work_plan_save_draft,
 )

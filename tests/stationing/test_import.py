@@ -16,10 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from core.models import Profile, SubmissionToken
 from enterprises.models import Enterprise, IndicatorReport
 from stationing.imports import base, run_import
 from stationing.imports.workbook import KINDS_BY_KEY
-from stationing.models import Assignment, Profile, SubmissionToken
+from stationing.models import Assignment
 from tests.factories import make_credit_code
 
 ENTERPRISE_HEADER = [
@@ -693,7 +694,7 @@ def test_unnamed_sheet_missing_one_required_column_is_reported_not_skipped(world
 
 def test_confirm_racing_a_first_confirm_imports_nothing(world, client_for, media, monkeypatch):
     """Two clicks in flight: the second passes the early check but loses the token claim."""
-    from stationing import import_views
+    from stationing.views import imports as import_views
 
     client = client_for(world.office)
     upload_id = upload(client, xlsx(good_sheets(world)))["Location"].rstrip("/").split("/")[-1]

@@ -5,9 +5,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.dates import SHANGHAI
 from stationing.choices import PeriodStatus
 from stationing.models import ReportPeriod
-from stationing.periods import SHANGHAI
 from stationing.selectors import submission_matrix, truancy_list
 from stationing.services import (
     programme_sync_periods,

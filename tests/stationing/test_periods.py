@@ -2,7 +2,8 @@ import datetime
 
 import pytest
 
-from stationing.periods import SHANGHAI, generate_periods
+from core.dates import SHANGHAI
+from stationing.periods import generate_periods
 
 D = datetime.date
 

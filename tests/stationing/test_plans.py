@@ -3,11 +3,10 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.locking import StaleEditError
 from stationing.choices import PlanState
-from stationing.locking import StaleEditError
+from stationing.selectors import plan_due_date, plan_is_overdue
 from stationing.services import (
-    plan_due_date,
-    plan_is_overdue,
     work_plan_approve,
     work_plan_diff,
     work_plan_get_or_create,

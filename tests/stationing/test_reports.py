@@ -4,10 +4,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from core.dates import SHANGHAI
+from core.locking import StaleEditError
 from stationing.choices import ReportState
-from stationing.locking import StaleEditError
 from stationing.models import ReportPeriod
-from stationing.periods import SHANGHAI
 from stationing.services import (
     item_is_behind,
     programme_sync_periods,

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from stationing.choices import Role
-from stationing.models import Assignment, Profile, Programme, WorkGroup
+from core.choices import Role
+from core.models import Profile
+from stationing.models import Assignment, Programme, WorkGroup
 from stationing.services import programme_update
 from tests.factories import (
     AssignmentFactory,

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from core.dates import SHANGHAI
 from stationing.models import ReportPeriod
 from stationing.services import (
     programme_sync_periods,
@@ -33,7 +34,6 @@ from supervision.services import (
     ticket_rate,
     ticket_request_extension,
 )
-from supervision.workdays import SHANGHAI
 from tests.factories import ProfileFactory, UserFactory
 
 TICKETS = "/api/v1/tickets/"

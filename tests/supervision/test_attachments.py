@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.dates import SHANGHAI
 from supervision import attachments
 from supervision.models import Ticket, TicketAttachment
 from supervision.services import ticket_accept, ticket_assign, ticket_attach, ticket_create
-from supervision.workdays import SHANGHAI
 from tests.factories import ProfileFactory, UserFactory
 
 MONDAY = datetime.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)

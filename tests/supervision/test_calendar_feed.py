@@ -8,13 +8,13 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
+from core.dates import SHANGHAI
+from notifications.models import CalendarFeed
+from notifications.services import calendar_feed_for
 from stationing.choices import ReportState
 from stationing.models import ProgressReport, ReportPeriod, WorkPlan
 from stationing.services import programme_sync_periods
-from supervision.models import CalendarFeed
-from supervision.notification_services import calendar_feed_for
 from supervision.services import ticket_accept, ticket_assign, ticket_create
-from supervision.workdays import SHANGHAI
 
 NOW = datetime.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)
 

@@ -28,15 +28,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app
-from stationing.choices import ReportState
+from core.dates import SHANGHAI
+from notifications.choices import DeliveryState
+from notifications.delivery import LEASE, notify
+from notifications.jobs import run_job
+from notifications.models import JobRun, Notification
+from notifications.tasks import run_job_task, send_notification_task
+from stationing.choices import ReportState, StationingNotice
 from stationing.models import Assignment, ProgressReport, ReportPeriod
-from stationing.periods import SHANGHAI
 from stationing.services import programme_sync_periods, report_get_or_create_draft
-from supervision.choices import DeliveryState, NotificationKind
-from supervision.jobs import run_job
-from supervision.models import JobRun, Notification
-from supervision.notifications import LEASE, notify
-from supervision.tasks import run_job_task, send_notification_task
+from supervision.choices import SupervisionNotice
 
 from .celery_helpers import (
     RedisServer,
@@ -168,7 +169,7 @@ def wait_sent(count: int, *, timeout: float = SOON, workers=None, **filters) -> 
     )
 
 
-def note(recipients, key: str, kind=NotificationKind.TICKET_ASSIGNED):
+def note(recipients, key: str, kind=SupervisionNotice.TICKET_ASSIGNED):
     return notify(
         kind=kind,
         recipients=recipients,
@@ -212,7 +213,7 @@ def test_reminder_job_run_twice_sends_once(world, workers, broker, smtp):
 
     run_job_task.delay("stationing-report-reminders")
     run_job_task.delay("stationing-report-reminders")
-    wait_sent(2, workers=workers, kind=NotificationKind.REPORT_DUE_SOON)
+    wait_sent(2, workers=workers, kind=StationingNotice.REPORT_DUE_SOON)
     assert run_job("stationing-report-reminders") == "0 report notifications"
     wait_idle(broker.client, broker.queue, timeout=SOON)
 
@@ -254,7 +255,7 @@ def test_worker_killed_while_sending_delivers_each_message_once(world, workers, 
     Notification.objects.filter(pk=claimed.pk).update(
         email_claimed_at=F("email_claimed_at") - LEASE - datetime.timedelta(seconds=1)
     )
-    run_job_task.delay("supervision-delivery-scan")
+    run_job_task.delay("notifications-delivery-scan")
     wait_sent(3, workers=workers, object_key="test:kill")
     wait_idle(broker.client, broker.queue, timeout=SOON)
     assert smtp.recipients() == expected
@@ -262,7 +263,7 @@ def test_worker_killed_while_sending_delivers_each_message_once(world, workers, 
     # Duplicated messages and another scan change nothing.
     for notification in created:
         send_notification_task.delay(notification.pk)
-    run_job_task.delay("supervision-delivery-scan")
+    run_job_task.delay("notifications-delivery-scan")
     wait_idle(broker.client, broker.queue, timeout=SOON)
     assert smtp.recipients() == expected
     attempts = dict(Notification.objects.values_list("pk", "email_attempts"))
@@ -325,14 +326,14 @@ def test_redis_down_during_report_submission(
         # Publishing gives up after Celery's few quick retries instead of hanging the request.
         assert time.monotonic() - started < 10
         assert ProgressReport.objects.get(pk=report.pk).state == ReportState.SUBMITTED
-        assert states(kind=NotificationKind.REPORT_SUBMITTED) == [DeliveryState.PENDING]
+        assert states(kind=StationingNotice.REPORT_SUBMITTED) == [DeliveryState.PENDING]
         assert client.get(reverse("home")).status_code == 200
         assert client.get(reverse("report-detail", args=[report.pk])).status_code == 200
     finally:
         private_redis.start()
 
-    run_job_task.delay("supervision-delivery-scan")
-    wait_sent(1, timeout=RECONNECT, workers=workers, kind=NotificationKind.REPORT_SUBMITTED)
+    run_job_task.delay("notifications-delivery-scan")
+    wait_sent(1, timeout=RECONNECT, workers=workers, kind=StationingNotice.REPORT_SUBMITTED)
     wait_idle(broker.client, broker.queue, timeout=SOON)
     assert smtp.recipients() == [world.cadre_a.email]
     assert "半月报已报送" in str(smtp.messages[0]["Subject"])

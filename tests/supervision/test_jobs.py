@@ -15,7 +15,11 @@ from django.core import mail
 from django.core.management import call_command
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from stationing.choices import Role
+from core.choices import Role
+from core.dates import SHANGHAI
+from notifications.jobs import JOBS, run_job
+from notifications.models import JobRun, Notification, WebhookDelivery
+from stationing.choices import StationingNotice
 from stationing.models import ReportPeriod
 from stationing.services import (
     programme_sync_periods,
@@ -26,9 +30,8 @@ from stationing.services import (
     work_plan_save_draft,
     work_plan_submit,
 )
-from supervision.choices import EventKind, Level, NotificationKind, TicketState
-from supervision.jobs import JOBS, run_job
-from supervision.models import JobRun, Notification, Ticket, WebhookDelivery
+from supervision.choices import EventKind, Level, SupervisionNotice, TicketState
+from supervision.models import Ticket
 from supervision.services import (
     ticket_accept,
     ticket_assign,
@@ -37,7 +40,6 @@ from supervision.services import (
     ticket_progress,
     ticket_request_extension,
 )
-from supervision.workdays import SHANGHAI
 from tests.factories import ProfileFactory, UserFactory
 
 UTC = datetime.UTC
@@ -47,12 +49,12 @@ DAY = datetime.timedelta(days=1)
 ROBOT_URL = "https://robot.example.com/send?key=finance"
 
 REPORT_KINDS = [
-    NotificationKind.REPORT_DUE_SOON,
-    NotificationKind.REPORT_DUE_TODAY,
-    NotificationKind.REPORT_OVERDUE,
+    StationingNotice.REPORT_DUE_SOON,
+    StationingNotice.REPORT_DUE_TODAY,
+    StationingNotice.REPORT_OVERDUE,
 ]
-PLAN_KINDS = [NotificationKind.PLAN_DUE_SOON, NotificationKind.PLAN_OVERDUE]
-TICKET_KINDS = [NotificationKind.TICKET_YELLOW, NotificationKind.TICKET_RED]
+PLAN_KINDS = [StationingNotice.PLAN_DUE_SOON, StationingNotice.PLAN_OVERDUE]
+TICKET_KINDS = [SupervisionNotice.TICKET_YELLOW, SupervisionNotice.TICKET_RED]
 
 
 def sh(*args) -> datetime.datetime:
@@ -110,7 +112,7 @@ def robot(monkeypatch):
         posts.append((request.full_url, json.loads(request.data.decode())))
         return Response()
 
-    monkeypatch.setattr("supervision.notifications.urllib.request.urlopen", urlopen)
+    monkeypatch.setattr("notifications.delivery.urllib.request.urlopen", urlopen)
     return posts
 
 
@@ -282,10 +284,10 @@ def test_a_cadre_who_submits_after_the_reminder_is_not_told_it_is_overdue(
     at(sh(2026, 11, 3, 20), submit_report, world.assignment_b, october, world.cadre_b)
     run_at("stationing-report-reminders", sh(2026, 11, 4, 8))
     assert rows(REPORT_KINDS) == {
-        (NotificationKind.REPORT_DUE_SOON, "cadre_a"),
-        (NotificationKind.REPORT_DUE_SOON, "cadre_b"),
-        (NotificationKind.REPORT_OVERDUE, "cadre_a"),
-        (NotificationKind.REPORT_OVERDUE, "dev_handler"),
+        (StationingNotice.REPORT_DUE_SOON, "cadre_a"),
+        (StationingNotice.REPORT_DUE_SOON, "cadre_b"),
+        (StationingNotice.REPORT_OVERDUE, "cadre_a"),
+        (StationingNotice.REPORT_OVERDUE, "dev_handler"),
     }
 
 
@@ -493,7 +495,7 @@ def test_a_ticket_answered_in_time_gets_no_card(people, at, run_at):
 def test_office_digest_only_when_there_is_something_to_say(people, run_at):
     """Nothing pending (no periods due, no tickets, no plans): no notification at all."""
     assert run_at("supervision-office-digest", sh(2026, 11, 4, 8, 30)) == "0 office digests"
-    assert not Notification.objects.filter(kind=NotificationKind.OFFICE_DIGEST).exists()
+    assert not Notification.objects.filter(kind=SupervisionNotice.OFFICE_DIGEST).exists()
     assert mail.outbox == []
 
 
@@ -521,7 +523,7 @@ def test_office_digest_counts_what_needs_the_office(people, periods, at, run_at)
     )
     at(sh(2026, 11, 3, 11), submit_plan, world, world.ent_b, world.cadre_b)
     mail.outbox.clear()
-    digest = NotificationKind.OFFICE_DIGEST
+    digest = SupervisionNotice.OFFICE_DIGEST
 
     run_at("supervision-office-digest", sh(2026, 11, 4, 8, 30))
     run_at("supervision-office-digest", sh(2026, 11, 4, 17))
@@ -540,7 +542,7 @@ def test_office_digest_counts_what_needs_the_office(people, periods, at, run_at)
 
 def test_leader_weekly_digest(people, periods, at, run_at):
     world = people
-    digest = NotificationKind.LEADER_DIGEST
+    digest = SupervisionNotice.LEADER_DIGEST
     # A quiet week: nothing to say.
     assert run_at("supervision-leader-digest", sh(2026, 11, 2, 8, 30)) == "0 leader digests"
     # cadre_a reports a day late on Wednesday; cadre_b raises a ticket the leader takes on.
@@ -563,10 +565,22 @@ def test_leader_weekly_digest(people, periods, at, run_at):
 # --- 7, 8. The schedule: run_due_jobs, sync_schedules, beat entries ---------------------------
 
 
-def test_beat_entries_exist_after_migrate(db):
-    """The data migration created one entry per job; nobody has to run a command first."""
-    tasks = PeriodicTask.objects.filter(task="supervision.run_job")
+def test_sync_schedules_writes_one_entry_per_registered_job(db):
+    """Migrations create no beat entries (they must not import live code); the deploy step
+    `sync_schedules` writes one per job that an app registered, and removes entries of ours
+    whose job is gone (a renamed job must not keep running under its old name)."""
+    assert {"stationing-report-reminders", "supervision-ticket-cards"} <= set(JOBS)
+    assert "notifications-delivery-scan" in JOBS
+    old = CrontabSchedule.objects.create(minute="0", hour="8", timezone="Asia/Shanghai")
+    PeriodicTask.objects.create(
+        name="supervision-delivery-scan", task="supervision.run_job", crontab=old
+    )
+    PeriodicTask.objects.create(name="someone-elses", task="other.task", crontab=old)
+    call_command("sync_schedules", stdout=io.StringIO())
+    tasks = PeriodicTask.objects.filter(task="notifications.run_job")
     assert set(tasks.values_list("name", flat=True)) == set(JOBS)
+    assert not PeriodicTask.objects.filter(name="supervision-delivery-scan").exists()
+    assert PeriodicTask.objects.filter(name="someone-elses").exists()
     for task in tasks:
         assert json.loads(task.args) == [task.name]
         assert task.crontab.timezone.key == "Asia/Shanghai"
@@ -646,13 +660,13 @@ def test_every_recipient_can_open_what_they_are_told_about(people, periods, at, 
     run_at("supervision-ticket-cards", ticket.deadline + MINUTE)
     run_at("supervision-office-digest", sh(2026, 11, 4, 8, 30))
     run_at("supervision-leader-digest", sh(2026, 11, 30, 8, 30))
-    notifications = Notification.objects.exclude(kind=NotificationKind.TICKET_ASSIGNED)
+    notifications = Notification.objects.exclude(kind=SupervisionNotice.TICKET_ASSIGNED)
     assert {n.kind for n in notifications} == {
         *REPORT_KINDS[2:],
         *PLAN_KINDS[1:],
         *TICKET_KINDS,
-        NotificationKind.OFFICE_DIGEST,
-        NotificationKind.LEADER_DIGEST,
+        SupervisionNotice.OFFICE_DIGEST,
+        SupervisionNotice.LEADER_DIGEST,
     }
     dead = []
     for notification in notifications.select_related("recipient"):

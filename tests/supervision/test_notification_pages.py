@@ -9,14 +9,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from stationing.choices import Role
-from supervision.choices import DeliveryState, NotificationKind
-from supervision.models import Notification, NotificationPreference, WebhookDelivery
-from supervision.notifications import notify, notify_unit_webhook
+from core.choices import Role
+from notifications.choices import DeliveryState
+from notifications.delivery import notify, notify_unit_webhook
+from notifications.models import Notification, NotificationPreference, WebhookDelivery
+from stationing.choices import StationingNotice
+from supervision.choices import SupervisionNotice
 from tests.factories import ProfileFactory, UserFactory
 
 
-def note(user, n=1, kind=NotificationKind.REPORT_RETURNED, link="/tickets/", **kw):
+def note(user, n=1, kind=StationingNotice.REPORT_RETURNED, link="/tickets/", **kw):
     created = []
     for i in range(n):
         created += notify(
@@ -240,44 +242,44 @@ def settings_data(form_kinds, email="zhang@example.gov.cn", on=()):
 def test_settings_page_lists_the_kinds_of_the_role(world, client_for):
     html = client_for(world.cadre_a).get(reverse("notification-settings")).content.decode()
     assert "站内通知始终接收全部类型" in html
-    assert str(NotificationKind.REPORT_DUE_SOON.label) in html
-    assert f'name="kind_{NotificationKind.REPORT_RETURNED}"' in html
+    assert str(StationingNotice.REPORT_DUE_SOON.label) in html
+    assert f'name="kind_{StationingNotice.REPORT_RETURNED}"' in html
     # Not a cadre's: the office's daily digest.
-    assert f'name="kind_{NotificationKind.OFFICE_DIGEST}"' not in html
+    assert f'name="kind_{SupervisionNotice.OFFICE_DIGEST}"' not in html
     assert 'data-testid="no-email"' in html
 
 
 def test_settings_page_lists_any_kind_the_user_received(world, client_for):
-    note(world.cadre_a, kind=NotificationKind.TICKET_ASSIGNED)
+    note(world.cadre_a, kind=SupervisionNotice.TICKET_ASSIGNED)
     html = client_for(world.cadre_a).get(reverse("notification-settings")).content.decode()
-    assert f'name="kind_{NotificationKind.TICKET_ASSIGNED}"' in html
+    assert f'name="kind_{SupervisionNotice.TICKET_ASSIGNED}"' in html
 
 
 def test_switching_email_off_for_one_kind(world, client_for):
     user = world.cadre_a
     client = client_for(user)
     form = client.get(reverse("notification-settings")).context["form"]
-    on = [k for k in form.kinds if k != NotificationKind.REPORT_DUE_SOON]
+    on = [k for k in form.kinds if k != StationingNotice.REPORT_DUE_SOON]
     response = client.post(reverse("notification-settings"), settings_data(form.kinds, on=on))
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.email == "zhang@example.gov.cn"
     assert (
-        NotificationPreference.objects.get(user=user, kind=NotificationKind.REPORT_DUE_SOON).email
+        NotificationPreference.objects.get(user=user, kind=StationingNotice.REPORT_DUE_SOON).email
         is False
     )
     assert NotificationPreference.objects.get(
-        user=user, kind=NotificationKind.REPORT_DUE_TODAY
+        user=user, kind=StationingNotice.REPORT_DUE_TODAY
     ).email
 
-    (off,) = note(user, kind=NotificationKind.REPORT_DUE_SOON, object_key="assignment:1")
-    (still_on,) = note(user, kind=NotificationKind.REPORT_DUE_TODAY, object_key="assignment:1")
+    (off,) = note(user, kind=StationingNotice.REPORT_DUE_SOON, object_key="assignment:1")
+    (still_on,) = note(user, kind=StationingNotice.REPORT_DUE_TODAY, object_key="assignment:1")
     assert off.email_state == DeliveryState.SKIPPED
     assert Notification.objects.filter(pk=off.pk, recipient=user).exists()  # inbox still gets it
     assert still_on.email_state == DeliveryState.PENDING
 
     html = client.get(reverse("notification-settings")).content.decode()
-    box = html.split(f'name="kind_{NotificationKind.REPORT_DUE_SOON}"', 1)[1].split(">", 1)[0]
+    box = html.split(f'name="kind_{StationingNotice.REPORT_DUE_SOON}"', 1)[1].split(">", 1)[0]
     assert "checked" not in box
     assert 'data-testid="no-email"' not in html
 
@@ -302,14 +304,14 @@ def test_e_mail_goes_out_only_where_wanted(world, client_for, django_capture_on_
     client.post(reverse("notification-settings"), settings_data(form.kinds, on=[]))
     user.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        note(user, kind=NotificationKind.REPORT_RETURNED, object_key="report:1")
+        note(user, kind=StationingNotice.REPORT_RETURNED, object_key="report:1")
     assert mail.outbox == []
     client.post(
         reverse("notification-settings"),
-        settings_data(form.kinds, on=[NotificationKind.REPORT_RETURNED]),
+        settings_data(form.kinds, on=[StationingNotice.REPORT_RETURNED]),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        note(user, kind=NotificationKind.REPORT_RETURNED, object_key="report:2")
+        note(user, kind=StationingNotice.REPORT_RETURNED, object_key="report:2")
     assert [m.to for m in mail.outbox] == [["zhang@example.gov.cn"]]
 
 
@@ -328,7 +330,7 @@ def failed_webhook(unit):
     unit.webhook_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET-KEY"
     unit.save()
     delivery = notify_unit_webhook(
-        unit=unit, kind=NotificationKind.TICKET_ASSIGNED, object_key="ticket:1", text="新交办"
+        unit=unit, kind=SupervisionNotice.TICKET_ASSIGNED, object_key="ticket:1", text="新交办"
     )
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         state=DeliveryState.FAILED, attempts=5, error="URLError('timed out')"
@@ -384,7 +386,7 @@ def test_retry_resets_a_failed_webhook(
 ):
     enqueued = []
     monkeypatch.setattr(
-        "supervision.notification_services.enqueue",
+        "notifications.delivery.enqueue",
         lambda task, *args: enqueued.append((task.name, args)),
     )
     delivery = failed_webhook(world.finance_bureau)
@@ -394,7 +396,7 @@ def test_retry_resets_a_failed_webhook(
     assert response.status_code == 302
     delivery.refresh_from_db()
     assert delivery.state == DeliveryState.PENDING and delivery.attempts == 0
-    assert enqueued == [("supervision.send_webhook", (delivery.pk,))]
+    assert enqueued == [("notifications.send_webhook", (delivery.pk,))]
 
 
 def test_retry_is_office_only_and_scoped(world, client_for):
@@ -431,13 +433,13 @@ def admin_client_for(client):
 )
 def test_admin_lists_notification_models(world, admin_client_for, model):
     note(world.cadre_a)
-    response = admin_client_for.get(reverse(f"admin:supervision_{model}_changelist"))
+    response = admin_client_for.get(reverse(f"admin:notifications_{model}_changelist"))
     assert response.status_code == 200
 
 
 def test_unit_admin_edits_webhook_url(world, admin_client_for):
     response = admin_client_for.get(
-        reverse("admin:stationing_unit_change", args=[world.finance_bureau.pk])
+        reverse("admin:core_unit_change", args=[world.finance_bureau.pk])
     )
     assert 'name="webhook_url"' in response.content.decode()
 
@@ -445,7 +447,7 @@ def test_unit_admin_edits_webhook_url(world, admin_client_for):
 def test_admin_action_retries_failed_emails(world, admin_client_for):
     item = failed_email(world.cadre_a)
     response = admin_client_for.post(
-        reverse("admin:supervision_notification_changelist"),
+        reverse("admin:notifications_notification_changelist"),
         {"action": "retry_email", "_selected_action": [item.pk]},
     )
     assert response.status_code == 302
@@ -454,15 +456,15 @@ def test_admin_action_retries_failed_emails(world, admin_client_for):
 
 
 def test_admin_never_shows_the_feed_token(world, admin_client_for):
-    from supervision.notification_services import calendar_feed_for
+    from notifications.services import calendar_feed_for
 
     feed = calendar_feed_for(user=world.cadre_a)
     html = admin_client_for.get(
-        reverse("admin:supervision_calendarfeed_change", args=[feed.pk])
+        reverse("admin:notifications_calendarfeed_change", args=[feed.pk])
     ).content.decode()
     assert feed.token not in html
     admin_client_for.post(
-        reverse("admin:supervision_calendarfeed_changelist"),
+        reverse("admin:notifications_calendarfeed_changelist"),
         {"action": "reset", "_selected_action": [feed.pk]},
     )
     old = feed.token

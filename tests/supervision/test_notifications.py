@@ -1,7 +1,7 @@
 """Delivering notifications: Chinese e-mail, per-kind opt-out, retries with backoff, exactly once.
 
 Tasks run eagerly in tests: the e-mail task runs when the captured on-commit hooks run, and the
-delivery scan (`supervision-delivery-scan`) sends what is pending and due, inline.
+delivery scan (`notifications-delivery-scan`) sends what is pending and due, inline.
 """
 
 import datetime
@@ -21,12 +21,9 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import transaction
 
-from stationing.models import ReportPeriod
-from stationing.services import programme_sync_periods
-from supervision.choices import DeliveryState, NotificationKind
-from supervision.jobs import run_job
-from supervision.models import Notification, NotificationPreference, WebhookDelivery
-from supervision.notifications import (
+from core.dates import SHANGHAI
+from notifications.choices import DeliveryState
+from notifications.delivery import (
     LEASE,
     MAX_ATTEMPTS,
     backoff,
@@ -34,11 +31,16 @@ from supervision.notifications import (
     notify_unit_webhook,
     send_email_notification,
 )
-from supervision.workdays import SHANGHAI
+from notifications.jobs import run_job
+from notifications.models import Notification, NotificationPreference, WebhookDelivery
+from stationing.choices import StationingNotice
+from stationing.models import ReportPeriod
+from stationing.services import programme_sync_periods
+from supervision.choices import SupervisionNotice
 
 T0 = datetime.datetime(2026, 11, 4, 9, tzinfo=SHANGHAI)
 MINUTE = datetime.timedelta(minutes=1)
-SCAN = "supervision-delivery-scan"
+SCAN = "notifications-delivery-scan"
 
 
 @pytest.fixture
@@ -76,7 +78,7 @@ def subject_of(raw: bytes) -> str:
 
 def tell(user, **overrides):
     values = {
-        "kind": NotificationKind.TICKET_ASSIGNED,
+        "kind": SupervisionNotice.TICKET_ASSIGNED,
         "recipients": [user],
         "object_key": "ticket:1",
         "period_key": "assigned:1",
@@ -126,13 +128,13 @@ def test_reminder_email_is_in_chinese_with_a_link(people, at):
 def test_email_switched_off_for_a_kind_still_reaches_the_inbox(people, at):
     world = people
     NotificationPreference.objects.create(
-        user=world.cadre_b, kind=NotificationKind.REPORT_DUE_SOON, email=False
+        user=world.cadre_b, kind=StationingNotice.REPORT_DUE_SOON, email=False
     )
     programme_sync_periods(programme=world.programme)
     job = "stationing-report-reminders"
     at(datetime.datetime(2026, 11, 1, 8, tzinfo=SHANGHAI), run_job, job)
     row = Notification.objects.get(recipient=world.cadre_b)
-    assert row.kind == NotificationKind.REPORT_DUE_SOON
+    assert row.kind == StationingNotice.REPORT_DUE_SOON
     assert row.email_state == DeliveryState.SKIPPED and row.read_at is None
     assert [m.to for m in mail.outbox] == [["cadre_a@example.com"]]  # cadre_a kept e-mail on
     # Only that kind is off: the reminder on the due day is e-mailed.
@@ -226,12 +228,12 @@ def test_failed_webhook_is_retried_with_backoff_then_marked_failed(people, monke
     def urlopen(request, timeout=None):
         raise urllib.error.URLError("connection refused")
 
-    monkeypatch.setattr("supervision.notifications.urllib.request.urlopen", urlopen)
+    monkeypatch.setattr("notifications.delivery.urllib.request.urlopen", urlopen)
     delivery = at(
         T0,
         notify_unit_webhook,
         unit=world.finance_bureau,
-        kind=NotificationKind.TICKET_RED,
+        kind=SupervisionNotice.TICKET_RED,
         object_key="ticket:1",
         period_key="deadline:x",
         text="红牌督办",
@@ -260,7 +262,7 @@ def test_a_duplicated_send_task_sends_once(people, at, django_capture_on_commit_
 
 
 def test_a_lost_broker_message_is_sent_by_the_next_scan(people, monkeypatch, at):
-    from supervision.tasks import send_notification_task
+    from notifications.tasks import send_notification_task
 
     def broker_down(*args):
         raise ConnectionError("Redis is down")

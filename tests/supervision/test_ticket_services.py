@@ -6,6 +6,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from core.dates import SHANGHAI
 from supervision.choices import EventKind, TicketState
 from supervision.models import Ticket, TicketEvent
 from supervision.services import (
@@ -26,7 +27,6 @@ from supervision.services import (
     ticket_request_extension,
     ticket_withdraw,
 )
-from supervision.workdays import SHANGHAI
 from tests.factories import ProfileFactory, UserFactory
 
 MONDAY = datetime.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.dates import SHANGHAI
 from stationing.models import ReportPeriod
 from stationing.services import (
     programme_sync_periods,
@@ -28,7 +29,6 @@ from supervision.services import (
     ticket_request_extension,
     ticket_withdraw,
 )
-from supervision.workdays import SHANGHAI
 from tests.factories import ProfileFactory, UserFactory
 
 MONDAY = datetime.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)

@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
+from core.dates import SHANGHAI
 from supervision.choices import Colour
 from supervision.models import CalendarDay, Ticket
 from supervision.workdays import (
-    SHANGHAI,
     WorkCalendar,
     colour,
     moment_at_share,

@@ -1,0 +1,50 @@
+"""Predicates of the shared core, and the verdict every app's predicates return.
+
+Each app keeps all its predicates in its own `permissions.py`. A predicate returns a `Verdict`:
+true when allowed; when not, it carries the reason in Chinese, which the page shows (403) and the
+API returns as its error message. Views, serializers, selectors and services ask the predicates;
+none writes its own check.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from .roles import actor_for
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def check(self) -> None:
+        """Raise PermissionDenied (a 403 page, or the API's 403) with the reason."""
+        if not self.allowed:
+            raise PermissionDenied(self.reason)
+
+
+ALLOWED = Verdict(True)
+
+
+def allow_if(condition: bool, reason) -> Verdict:
+    return ALLOWED if condition else Verdict(False, str(reason))
+
+
+def is_office(user: User) -> Verdict:
+    """Office staff (and superusers) set up programmes, units, work groups, cadres and imports,
+    and decide plans, reports and tickets."""
+    return allow_if(actor_for(user).is_office, _("只有督查室可以进行此操作。"))
+
+
+def is_office_or_leader(user: User) -> Verdict:
+    """The office's overviews (submission matrix, queues) are open to leaders too."""
+    actor = actor_for(user)
+    return allow_if(
+        actor.is_office or actor.sees_programmes_of_unit, _("只有督查室和领导可以查看。")
+    )

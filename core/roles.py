@@ -1,0 +1,72 @@
+"""Who a signed-in user is: their roles (Django groups) and the unit or enterprise bound to them.
+
+Scoping in every app's selectors starts here, so there is one answer to "who is this user".
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, User
+
+from .choices import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: User | AnonymousUser
+    roles: frozenset[str] = field(default_factory=frozenset)
+    profile_id: int | None = None
+    unit_id: int | None = None
+    unit_path: str = ""
+    enterprise_id: int | None = None
+
+    @property
+    def is_superuser(self) -> bool:
+        return bool(getattr(self.user, "is_superuser", False))
+
+    @property
+    def sees_programmes_of_unit(self) -> bool:
+        """Office staff and leaders see every programme run by their unit or units below it."""
+        return bool(self.roles & {Role.OFFICE, Role.LEADER})
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+    @property
+    def is_office(self) -> bool:
+        return self.is_superuser or Role.OFFICE in self.roles
+
+
+def actor_for(user) -> Actor:
+    """Build (and cache on the user object for the request) the user's roles and bindings."""
+    if not getattr(user, "is_authenticated", False):
+        return Actor(user=user)
+    cached = getattr(user, "_actor", None)
+    if cached is not None:
+        return cached
+    roles = frozenset(user.groups.values_list("name", flat=True))
+    profile = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values("profile__id", "profile__unit_id", "profile__unit__path", "profile__enterprise_id")
+        .first()
+    ) or {}
+    actor = Actor(
+        user=user,
+        roles=roles,
+        profile_id=profile.get("profile__id"),
+        unit_id=profile.get("profile__unit_id"),
+        unit_path=profile.get("profile__unit__path") or "",
+        enterprise_id=profile.get("profile__enterprise_id"),
+    )
+    user._actor = actor
+    return actor
+
+
+def forget_actor(user) -> None:
+    """Drop the cached actor after the user's roles changed."""
+    user.__dict__.pop("_actor", None)
+
+
+def role_labels(actor: Actor) -> list[str]:
+    return [str(label) for value, label in Role.choices if value in actor.roles]

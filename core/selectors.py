@@ -1,0 +1,112 @@
+"""Reads of units and people, scoped to the user: the one place for "who is who" look-ups.
+
+Reading units is open to every signed-in user (`unit_list`), but a programme organiser, an
+enterprise's region, a cadre's unit or a new unit's parent must lie in the writer's own
+territory (their unit and the units below it); otherwise the new record would fall outside what
+they can see. Pages and the API take their choices from the same functions here.
+
+People look-ups used to address notifications (users of a role, a unit's handlers, an
+enterprise's contacts, the office staff over a unit) live here too, so every app asks one place.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
+
+from .choices import Role, UnitKind
+from .models import Profile, Unit
+from .roles import actor_for
+
+NOTHING = Q(pk__in=[])
+
+
+def path_ids(path: str) -> list[int]:
+    """The unit ids of a path ("/1/4/9/" -> [1, 4, 9]): the unit and every unit above it."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def unit_list(*, user: User) -> QuerySet[Unit]:
+    """The list of government units is not confidential; any signed-in user may read it."""
+    qs = Unit.objects.select_related("parent")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs
+
+
+def territory_units(user) -> QuerySet[Unit]:
+    """Units the user may attach new data to: their own unit and every unit below it."""
+    qs = unit_list(user=user)
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return qs
+    if not actor.unit_path:
+        return qs.none()
+    return qs.filter(path__startswith=actor.unit_path)
+
+
+def territory_regions(user) -> QuerySet[Unit]:
+    """Governments (党委政府) in the user's territory: a programme's organiser, an enterprise's
+    region. The page forms and the API serializers both take their choices here."""
+    return territory_units(user).filter(kind=UnitKind.GOVERNMENT)
+
+
+def in_territory(user, unit: Unit) -> bool:
+    return territory_units(user).filter(pk=unit.pk).exists()
+
+
+def leader_list(*, user: User, current: User | None = None) -> QuerySet[User]:
+    """Leaders the user may pick to lead a work group or take charge of a ticket (包案).
+
+    Those of the user's territory and of the units above it (a city leader leads a county's
+    work group: 市领导带队), plus `current`, the leader already chosen, so an edit form keeps
+    showing them. Pages and API both ask here.
+    """
+    actor = actor_for(user)
+    q = Q(groups__name=Role.LEADER)
+    if not actor.is_superuser:
+        if actor.unit_path:
+            q &= Q(profile__unit__path__startswith=actor.unit_path) | Q(
+                profile__unit_id__in=path_ids(actor.unit_path)
+            )
+        else:
+            q = NOTHING
+    if current is not None:
+        q |= Q(pk=current.pk)
+    return (
+        get_user_model()
+        .objects.filter(q)
+        .select_related("profile")
+        .distinct()
+        .order_by("profile__name", "pk")
+    )
+
+
+def profile_for(*, user: User) -> Profile | None:
+    return Profile.objects.select_related("unit", "enterprise").filter(user=user).first()
+
+
+# --- Recipients of notifications ----------------------------------------------------------------
+
+
+def users_with_role(role: str) -> QuerySet[User]:
+    return (
+        get_user_model()
+        .objects.filter(groups__name=role, is_active=True)
+        .select_related("profile__unit")
+    )
+
+
+def unit_handlers(unit_id: int | None) -> QuerySet[User]:
+    """The department handlers of one unit: who hears about its tickets and its cadres."""
+    if unit_id is None:
+        return get_user_model().objects.none()
+    return users_with_role(Role.DEPARTMENT).filter(profile__unit_id=unit_id)
+
+
+def enterprise_contacts(enterprise_id: int) -> QuerySet[User]:
+    return users_with_role(Role.ENTERPRISE).filter(profile__enterprise_id=enterprise_id)
+
+
+def office_over(unit_path: str) -> QuerySet[User]:
+    """Office staff whose territory covers the unit at `unit_path` (its unit or one above)."""
+    return users_with_role(Role.OFFICE).filter(profile__unit_id__in=path_ids(unit_path))

@@ -1,0 +1,254 @@
+"""Writing notifications and delivering them, exactly once per (kind, object, period, recipient).
+
+1. `notify()` writes the inbox rows inside the caller's transaction (a unique constraint makes a
+   repeat a no-op) and, after commit, asks Celery to send each e-mail. If the broker is down the
+   request still succeeds: the rows wait, and the scan job enqueues them when Redis is back.
+2. A sender claims a row with a conditional UPDATE (pending -> sending); zero rows updated means
+   another worker has it. After sending it marks the row sent; on error it schedules a retry
+   with exponential backoff, and after the last try marks it failed with the error.
+3. A worker killed while sending leaves the row "sending"; once its lease has expired the scan
+   gives it to another worker.
+"""
+
+import contextlib
+import datetime
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
+from django.db.models import F, Q
+from django.utils import timezone, translation
+
+from . import tasks  # a module import: tasks imports this module too
+from .choices import DeliveryState
+from .models import Notification, NotificationPreference, WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+LEASE = datetime.timedelta(minutes=5)
+BACKOFF_BASE_SECONDS = 60
+# Seconds before each new try to record a finished send when the database connection was lost:
+# 15 s in all, enough for PostgreSQL to restart and far inside LEASE.
+RECORD_RETRY_DELAYS = (0, 1, 2, 4, 8)
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """1, 2, 4, 8 … minutes after the n-th failed try."""
+    return datetime.timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def absolute(link: str) -> str:
+    return f"{settings.SITE_URL}{link}" if link.startswith("/") else link
+
+
+def _wants_email(user, kind: str) -> bool:
+    if not user.email:
+        return False
+    pref = NotificationPreference.objects.filter(user=user, kind=kind).first()
+    return pref is None or pref.email
+
+
+def enqueue(task, *args) -> None:
+    """Send a task to the broker; if the broker is unreachable, leave it to the scan job."""
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - any broker failure: the row is safe in PostgreSQL
+        logger.warning("could not enqueue %s%r; the scan job will retry", task.name, args)
+
+
+def enqueue_email(notification_id: int) -> None:
+    enqueue(tasks.send_notification_task, notification_id)
+
+
+def enqueue_webhook(delivery_id: int) -> None:
+    enqueue(tasks.send_webhook_task, delivery_id)
+
+
+def notify(
+    *,
+    kind: str,
+    recipients,
+    object_key: str,
+    period_key: str = "",
+    subject: str,
+    body: str,
+    link: str = "",
+) -> list[Notification]:
+    """Write one inbox row per recipient (skipping ones that exist) and send e-mail after commit.
+
+    Returns the rows created now; rows that already existed are not sent again.
+    """
+    created = []
+    seen = set()
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    kind=kind,
+                    object_key=object_key,
+                    period_key=period_key,
+                    recipient=user,
+                    subject=subject[:200],
+                    body=body,
+                    link=link,
+                    email_state=DeliveryState.PENDING
+                    if _wants_email(user, kind)
+                    else DeliveryState.SKIPPED,
+                )
+        except IntegrityError:
+            continue  # already notified for this kind, object and period
+        created.append(notification)
+        if notification.email_state == DeliveryState.PENDING:
+            transaction.on_commit(lambda pk=notification.pk: enqueue_email(pk))
+    return created
+
+
+def notify_unit_webhook(
+    *, unit, kind: str, object_key: str, period_key: str = "", text: str, link: str = ""
+) -> WebhookDelivery | None:
+    """Queue a chat-robot message for a unit that has a webhook (text message, JSON POST)."""
+    if unit is None or not unit.webhook_url:
+        return None
+    payload = {"msgtype": "text", "text": {"content": f"{text}\n{absolute(link)}".strip()}}
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(
+                kind=kind,
+                object_key=object_key,
+                period_key=period_key,
+                unit=unit,
+                url=unit.webhook_url,
+                payload=payload,
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(lambda: enqueue_webhook(delivery.pk))
+    return delivery
+
+
+def _claim(model, pk: int, now, prefix: str = "") -> bool:
+    """pending (and due) -> sending, or sending with an expired lease -> sending again."""
+    state, claimed, attempts, next_at = (
+        f"{prefix}state",
+        f"{prefix}claimed_at",
+        f"{prefix}attempts",
+        f"{prefix}next_attempt_at",
+    )
+    due = Q(**{state: DeliveryState.PENDING}) & (
+        Q(**{f"{next_at}__isnull": True}) | Q(**{f"{next_at}__lte": now})
+    )
+    stale = Q(**{state: DeliveryState.SENDING, f"{claimed}__lt": now - LEASE})
+    return bool(
+        model.objects.filter(Q(pk=pk) & (due | stale)).update(
+            **{state: DeliveryState.SENDING, claimed: now, attempts: F(attempts) + 1}
+        )
+    )
+
+
+def _record_sent(model, pk: int, prefix: str = "", **values) -> None:
+    """sending -> sent, after the message went out. That cannot be undone, so a lost database
+    connection (PostgreSQL restarted meanwhile) must not leave the row "sending", where the scan
+    would send it a second time once the lease expires: reconnect and try again for a while."""
+    for delay in (*RECORD_RETRY_DELAYS, None):
+        try:
+            model.objects.filter(pk=pk, **{f"{prefix}state": DeliveryState.SENDING}).update(
+                **{f"{prefix}state": DeliveryState.SENT, **values}
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if delay is None or db_connection.in_atomic_block:
+                raise
+            logger.warning("recording %s %s as sent failed; retrying", model.__name__, pk)
+            with contextlib.suppress(DatabaseError):
+                db_connection.close()  # the next query opens a new connection
+            time.sleep(delay)
+
+
+def _failed(model, pk: int, error: str, now, prefix: str = "") -> None:
+    row = model.objects.get(pk=pk)
+    attempts = getattr(row, f"{prefix}attempts")
+    if attempts >= MAX_ATTEMPTS:
+        values = {f"{prefix}state": DeliveryState.FAILED}
+    else:
+        values = {
+            f"{prefix}state": DeliveryState.PENDING,
+            f"{prefix}next_attempt_at": now + backoff(attempts),
+        }
+    values[f"{prefix}error"] = error[:2000]
+    values[f"{prefix}claimed_at"] = None
+    model.objects.filter(pk=pk, **{f"{prefix}state": DeliveryState.SENDING}).update(**values)
+
+
+def send_email_notification(notification_id: int, now=None) -> bool:
+    """Send one notification's e-mail if nobody else has. Returns True if this call sent it."""
+    now = now or timezone.now()
+    if not _claim(Notification, notification_id, now, prefix="email_"):
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                subject=f"【驻企服务平台】{notification.subject}",
+                message=f"{notification.body}\n\n{absolute(notification.link)}".strip(),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[notification.recipient.email],
+            )
+    except Exception as exc:  # noqa: BLE001 - any SMTP failure is retried or recorded
+        logger.warning("e-mail for notification %s failed: %s", notification_id, exc)
+        _failed(Notification, notification_id, repr(exc), timezone.now(), prefix="email_")
+        return False
+    _record_sent(
+        Notification, notification_id, "email_", email_sent_at=timezone.now(), email_error=""
+    )
+    return True
+
+
+def send_webhook_delivery(delivery_id: int, now=None) -> bool:
+    now = now or timezone.now()
+    if not _claim(WebhookDelivery, delivery_id, now):
+        return False
+    delivery = WebhookDelivery.objects.get(pk=delivery_id)
+    request = urllib.request.Request(  # noqa: S310 - the office configures https robot URLs
+        delivery.url,
+        data=json.dumps(delivery.payload, ensure_ascii=False).encode(),
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            response.read(2048)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        _failed(WebhookDelivery, delivery_id, repr(exc), timezone.now())
+        return False
+    _record_sent(WebhookDelivery, delivery_id, sent_at=timezone.now(), error="")
+    return True
+
+
+def due_deliveries(now=None) -> tuple[list[int], list[int]]:
+    """Ids the scan should (re)enqueue: pending and due, or sending with an expired lease."""
+    now = now or timezone.now()
+    emails = Notification.objects.filter(
+        (
+            Q(email_state=DeliveryState.PENDING)
+            & (Q(email_next_attempt_at__isnull=True) | Q(email_next_attempt_at__lte=now))
+        )
+        | Q(email_state=DeliveryState.SENDING, email_claimed_at__lt=now - LEASE)
+    ).values_list("pk", flat=True)
+    hooks = WebhookDelivery.objects.filter(
+        (
+            Q(state=DeliveryState.PENDING)
+            & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        )
+        | Q(state=DeliveryState.SENDING, claimed_at__lt=now - LEASE)
+    ).values_list("pk", flat=True)
+    return list(emails[:500]), list(hooks[:500])

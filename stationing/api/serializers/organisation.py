@@ -1,0 +1,150 @@
+"""Serializers for programmes, units, work groups, cadres and assignments.
+
+They validate shape; the services in stationing.services validate the rest and save.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from core.api.base import ServiceModelSerializer
+from core.models import Profile, Unit
+from core.selectors import leader_list, territory_regions, territory_units
+from enterprises.selectors import enterprise_list
+from stationing.models import Assignment, Programme, WorkGroup
+from stationing.selectors import (
+    cadre_list,
+    programme_list,
+    work_group_list,
+)
+
+
+class ProgrammeSerializer(ServiceModelSerializer):
+    organiser_name = serializers.CharField(
+        source="organiser.name", read_only=True, label=_("主办单位名称")
+    )
+
+    scoped_fields = {"organiser": territory_regions}
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "name",
+            "organiser",
+            "organiser_name",
+            "start_date",
+            "end_date",
+            "status",
+            "description",
+            "report_cycle",
+            "report_due_days",
+            "plan_due_days",
+            "growth_targets",
+            "appraisal_weights",
+            "grade_bands",
+            "version",
+        ]
+
+
+class UnitSerializer(ServiceModelSerializer):
+    scoped_fields = {"parent": territory_units}
+
+    def validate(self, attrs):
+        # A new top-level unit would sit outside the office's territory, beyond its reach; only a
+        # unit that already is top-level (a county, say) keeps an empty parent.
+        if "parent" in attrs or self.instance is None:
+            was_top_level = self.instance is not None and self.instance.parent_id is None
+            if attrs.get("parent") is None and not was_top_level and not self.user.is_superuser:
+                raise serializers.ValidationError({"parent": _("请选择上级单位。")})
+        return attrs
+
+    class Meta:
+        model = Unit
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "parent",
+            "level",
+            "kind",
+            "is_dispatching",
+            "is_responsible",
+            "contact_name",
+            "contact_phone",
+            "path",
+            "version",
+        ]
+        read_only_fields = ["path"]
+
+
+class WorkGroupSerializer(ServiceModelSerializer):
+    leader_name = serializers.CharField(
+        source="leader.profile.name", read_only=True, default=None, label=_("带队领导姓名")
+    )
+
+    scoped_fields = {
+        "programme": lambda user: programme_list(user=user),
+        "leader": lambda user: leader_list(user=user),
+    }
+
+    class Meta:
+        model = WorkGroup
+        fields = ["id", "programme", "name", "leader", "leader_name", "description", "version"]
+
+
+class CadreSerializer(ServiceModelSerializer):
+    """A stationed cadre (a Profile with the cadre role). Creating one creates the login."""
+
+    # Required: the phone number is the cadre's login name. Declared explicitly so the service,
+    # not a serializer validator, words the "already used" error.
+    phone = serializers.CharField(max_length=20, label=_("手机号"))
+    username = serializers.CharField(source="user.username", read_only=True, label=_("登录名"))
+    unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("派出单位名称"))
+
+    scoped_fields = {"unit": territory_units}
+
+    class Meta:
+        model = Profile
+        fields = [
+            "id",
+            "name",
+            "phone",
+            "unit",
+            "unit_name",
+            "rank",
+            "title",
+            "username",
+            "version",
+        ]
+        # A cadre always has a dispatching unit; it is also what puts them in the office's scope.
+        extra_kwargs = {"unit": {"required": True, "allow_null": False}}
+
+
+class AssignmentSerializer(ServiceModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True, label=_("干部姓名"))
+    enterprise_name = serializers.CharField(
+        source="enterprise.name", read_only=True, label=_("企业名称")
+    )
+
+    scoped_fields = {
+        "programme": lambda user: programme_list(user=user),
+        "cadre": lambda user: cadre_list(user=user),
+        "enterprise": lambda user: enterprise_list(user=user),
+        "work_group": lambda user: work_group_list(user=user),
+    }
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "programme",
+            "cadre",
+            "cadre_name",
+            "enterprise",
+            "enterprise_name",
+            "work_group",
+            "start_date",
+            "end_date",
+            "role",
+            "version",
+        ]

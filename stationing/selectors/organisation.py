@@ -1,0 +1,98 @@
+"""Reads for programmes, work groups, cadres and assignments, scoped to the user.
+
+Every page and API view gets its queryset here; nothing else decides who sees what. A user may
+hold several roles: what they see is the union of what each role allows.
+
+- superuser: everything
+- office and leader: programmes organised by their unit or any unit below it, and all that
+  belongs to those programmes
+- cadre: the programmes they are stationed in and their own assignments
+- enterprise contact: programmes and assignments that involve their enterprise
+- department: the programmes run above their unit (tickets arrive with the tickets issue)
+"""
+
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
+
+from core.choices import Role
+from core.models import Profile
+from core.roles import Actor, actor_for
+
+from ..models import Assignment, Programme, WorkGroup
+
+NOTHING = Q(pk__in=[])
+
+
+def _programme_q(actor: Actor) -> Q:
+    q = NOTHING
+    if actor.sees_programmes_of_unit and actor.unit_path:
+        q |= Q(organiser__path__startswith=actor.unit_path)
+    if actor.has(Role.CADRE) and actor.profile_id:
+        q |= Q(pk__in=Assignment.objects.filter(cadre_id=actor.profile_id).values("programme_id"))
+    if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
+        q |= Q(
+            pk__in=Assignment.objects.filter(enterprise_id=actor.enterprise_id).values(
+                "programme_id"
+            )
+        )
+    if actor.has(Role.DEPARTMENT) and actor.unit_path:
+        ancestors = [int(part) for part in actor.unit_path.strip("/").split("/") if part]
+        q |= Q(organiser_id__in=ancestors)
+    return q
+
+
+def programme_list(*, user: User) -> QuerySet[Programme]:
+    actor = actor_for(user)
+    qs = Programme.objects.select_related("organiser")
+    if actor.is_superuser:
+        return qs
+    return qs.filter(_programme_q(actor))
+
+
+def work_group_list(*, user: User) -> QuerySet[WorkGroup]:
+    qs = WorkGroup.objects.select_related("programme", "leader__profile")
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return qs
+    return qs.filter(programme__in=programme_list(user=user).values("pk"))
+
+
+def assignment_list(*, user: User) -> QuerySet[Assignment]:
+    qs = Assignment.objects.select_related(
+        "programme", "cadre__unit", "enterprise__region", "work_group"
+    )
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return qs
+    q = NOTHING
+    if actor.sees_programmes_of_unit and actor.unit_path:
+        q |= Q(programme__organiser__path__startswith=actor.unit_path)
+    if actor.has(Role.CADRE) and actor.profile_id:
+        # Their own stationings and their team-mates' at the same enterprises.
+        own = Assignment.objects.filter(cadre_id=actor.profile_id)
+        q |= Q(cadre_id=actor.profile_id) | Q(
+            programme_id__in=own.values("programme_id"),
+            enterprise_id__in=own.values("enterprise_id"),
+        )
+    if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
+        q |= Q(enterprise_id=actor.enterprise_id)
+    return qs.filter(q)
+
+
+def cadre_list(*, user: User) -> QuerySet[Profile]:
+    qs = Profile.objects.filter(user__groups__name=Role.CADRE).select_related("unit", "user")
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return qs
+    q = NOTHING
+    if actor.sees_programmes_of_unit and actor.unit_path:
+        q |= Q(unit__path__startswith=actor.unit_path) | Q(
+            pk__in=Assignment.objects.filter(
+                programme__organiser__path__startswith=actor.unit_path
+            ).values("cadre_id")
+        )
+    if actor.has(Role.CADRE) or actor.has(Role.ENTERPRISE):
+        q |= Q(pk__in=assignment_list(user=user).values("cadre_id"))
+    if actor.has(Role.CADRE) and actor.profile_id:
+        q |= Q(pk=actor.profile_id)
+    return qs.filter(q)

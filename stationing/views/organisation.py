@@ -1,0 +1,354 @@
+"""Home page and the programme, work group, cadre and assignment pages.
+
+Reads go through stationing.selectors (scoped), writes through stationing.services, list filters
+through stationing.filtersets; the shared page behaviour is in stationing.web.
+"""
+
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView
+
+from core import services as core_services
+from core.choices import Role
+from core.permissions import is_office
+from core.roles import actor_for
+from core.selectors import profile_for
+from core.views import (
+    FilteredListView,
+    OfficeRequiredMixin,
+    PortalLoginRequiredMixin,
+    ServiceFormView,
+    ServiceUpdateView,
+)
+from enterprises.selectors import enterprise_list
+from stationing import services
+from stationing.filtersets import CadreFilterSet, ProgrammeFilterSet
+from stationing.forms.organisation import (
+    AssignmentCreateForm,
+    AssignmentUpdateForm,
+    CadreCreateForm,
+    CadreUpdateForm,
+    ProgrammeCreateForm,
+    ProgrammeUpdateForm,
+    WorkGroupCreateForm,
+    WorkGroupUpdateForm,
+)
+from stationing.selectors import assignment_list, cadre_list, programme_list, work_group_list
+
+PROGRAMME_FIELDSETS = [
+    (_("基本信息"), ["name", "organiser", "status"], "col-12"),
+    (_("起止日期"), ["start_date", "end_date"], "col-6"),
+    (_("报送要求"), ["report_cycle", "report_due_days", "plan_due_days"], "col-12 col-md-4"),
+    (None, ["description"], "col-12"),
+]
+
+
+class HomeView(PortalLoginRequiredMixin, TemplateView):
+    """One home page; each role sees who they are and what to do next."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        actor = actor_for(user)
+        context["profile"] = profile_for(user=user)
+        if actor.is_office or actor.has(Role.LEADER):
+            programmes = programme_list(user=user)
+            context["programmes"] = programmes[:10]
+            context["counts"] = {
+                "programmes": programmes.count(),
+                "enterprises": enterprise_list(user=user).count(),
+                "key_enterprises": enterprise_list(user=user).filter(is_key=True).count(),
+                "cadres": cadre_list(user=user).count(),
+                "assignments": assignment_list(user=user).count(),
+            }
+        if actor.has(Role.CADRE):
+            context["my_assignments"] = assignment_list(user=user).filter(cadre_id=actor.profile_id)
+        if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
+            context["my_enterprise"] = (
+                enterprise_list(user=user).filter(pk=actor.enterprise_id).first()
+            )
+            context["stationed_here"] = assignment_list(user=user).filter(
+                enterprise_id=actor.enterprise_id
+            )
+        return context
+
+
+# --- Cadres -----------------------------------------------------------------------------------
+
+
+class CadreListView(FilteredListView):
+    template_name = "stationing/organisation/cadre_list.html"
+    filterset_class = CadreFilterSet
+    context_object_name = "cadres"
+
+    def get_base_queryset(self):
+        user = self.request.user
+        # One extra query for every page, however many rows: the cadres' own stationings.
+        stationings = assignment_list(user=user).order_by("-start_date")
+        return (
+            cadre_list(user=user)
+            .prefetch_related(Prefetch("assignments", queryset=stationings, to_attr="stationings"))
+            .order_by("name", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = is_office(self.request.user)
+        return context
+
+
+class CadreDetailView(PortalLoginRequiredMixin, DetailView):
+    template_name = "stationing/organisation/cadre_detail.html"
+    context_object_name = "cadre"
+
+    def get_queryset(self):
+        return cadre_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["assignments"] = (
+            assignment_list(user=self.request.user)
+            .filter(cadre=self.object)
+            .order_by("-start_date")
+        )
+        context["can_edit"] = is_office(self.request.user)
+        return context
+
+
+class UserFormKwargsMixin:
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+
+class CadreCreateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceFormView):
+    form_class = CadreCreateForm
+    title = _("新增驻企干部")
+
+    def get_cancel_url(self):
+        return reverse("cadre-list")
+
+    def perform(self, form):
+        return core_services.cadre_create(by=self.request.user, **self.service_fields(form))
+
+    def get_success_url_for(self, obj):
+        return reverse("cadre-detail", args=[obj.pk])
+
+
+class CadreUpdateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceUpdateView):
+    form_class = CadreUpdateForm
+    title = _("修改驻企干部信息")
+    selector = cadre_list
+    update_service = core_services.profile_update
+    object_kwarg = "profile"
+    detail_url_name = "cadre-detail"
+
+
+# --- Programmes -------------------------------------------------------------------------------
+
+
+class ProgrammeListView(FilteredListView):
+    template_name = "stationing/organisation/programme_list.html"
+    filterset_class = ProgrammeFilterSet
+    context_object_name = "programmes"
+
+    def get_base_queryset(self):
+        # Aggregates drop Meta.ordering, so order explicitly (stable pages).
+        return (
+            programme_list(user=self.request.user)
+            .annotate(
+                work_group_count=Count("work_groups", distinct=True),
+                assignment_count=Count("assignments", distinct=True),
+            )
+            .order_by("-start_date", "name", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = is_office(self.request.user)
+        return context
+
+
+class ProgrammeDetailView(PortalLoginRequiredMixin, DetailView):
+    template_name = "stationing/organisation/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_queryset(self):
+        return programme_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        programme = self.object
+        assignments = list(
+            assignment_list(user=user)
+            .filter(programme=programme)
+            .order_by("enterprise__name", "cadre__name")
+        )
+        by_group = defaultdict(list)
+        for assignment in assignments:
+            by_group[assignment.work_group_id].append(assignment)
+        groups = [
+            {"work_group": group, "assignments": by_group.pop(group.pk, [])}
+            for group in work_group_list(user=user).filter(programme=programme)
+        ]
+        # Stationings without a work group (or in a group the user cannot see) come last.
+        ungrouped = [a for rest in by_group.values() for a in rest]
+        context["groups"] = groups
+        context["ungrouped"] = ungrouped
+        context["counts"] = {
+            "work_groups": len(groups),
+            "assignments": len(assignments),
+            "cadres": len({a.cadre_id for a in assignments}),
+            "enterprises": len({a.enterprise_id for a in assignments}),
+        }
+        context["can_edit"] = is_office(user)
+        return context
+
+
+class ProgrammeCreateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceFormView):
+    form_class = ProgrammeCreateForm
+    title = _("新建驻企批次")
+    fieldsets = PROGRAMME_FIELDSETS
+
+    def get_initial(self):
+        actor = actor_for(self.request.user)
+        return {"organiser": actor.unit_id}
+
+    def get_cancel_url(self):
+        return reverse("programme-list")
+
+    def perform(self, form):
+        return services.programme_create(by=self.request.user, **self.service_fields(form))
+
+    def get_success_url_for(self, obj):
+        return reverse("programme-detail", args=[obj.pk])
+
+
+class ProgrammeUpdateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceUpdateView):
+    form_class = ProgrammeUpdateForm
+    title = _("修改驻企批次")
+    fieldsets = PROGRAMME_FIELDSETS
+    selector = programme_list
+    update_service = services.programme_update
+    object_kwarg = "programme"
+    detail_url_name = "programme-detail"
+
+
+# --- Work groups and assignments (within one programme) ---------------------------------------
+
+
+class ProgrammeChildMixin(UserFormKwargsMixin, OfficeRequiredMixin):
+    """A create form under /programmes/<pk>/: the programme must be in the user's scope."""
+
+    @cached_property
+    def programme(self):
+        return get_object_or_404(programme_list(user=self.request.user), pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["programme"] = self.programme
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("subtitle", self.programme.name)
+        return super().get_context_data(**kwargs)
+
+    def get_cancel_url(self):
+        return reverse("programme-detail", args=[self.programme.pk])
+
+    def get_success_url_for(self, obj):
+        return reverse("programme-detail", args=[self.programme.pk])
+
+
+class ProgrammeChildUpdateMixin(ProgrammeChildMixin):
+    """An edit form for an object of a programme; `object` comes from a scoped selector."""
+
+    def get_object_queryset(self):
+        raise NotImplementedError
+
+    @cached_property
+    def object(self):
+        return get_object_or_404(self.get_object_queryset(), pk=self.kwargs["pk"])
+
+    @cached_property
+    def programme(self):
+        return self.object.programme
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.object
+        return kwargs
+
+
+class WorkGroupCreateView(ProgrammeChildMixin, ServiceFormView):
+    form_class = WorkGroupCreateForm
+    title = _("新建工作组")
+
+    def perform(self, form):
+        return services.work_group_create(
+            by=self.request.user, programme=self.programme, **self.service_fields(form)
+        )
+
+
+class WorkGroupUpdateView(ProgrammeChildUpdateMixin, ServiceFormView):
+    form_class = WorkGroupUpdateForm
+    title = _("修改工作组")
+
+    def get_object_queryset(self):
+        return work_group_list(user=self.request.user)
+
+    def perform(self, form):
+        return services.work_group_update(
+            work_group=self.object,
+            by=self.request.user,
+            expected_version=self.expected_version(form),
+            **self.service_fields(form),
+        )
+
+
+class AssignmentCreateView(ProgrammeChildMixin, ServiceFormView):
+    form_class = AssignmentCreateForm
+    title = _("安排干部进驻")
+
+    def get_initial(self):
+        # Links from an enterprise or a cadre page preselect it; the form's scoped choices
+        # still decide what is valid.
+        initial = {"start_date": max(self.programme.start_date, timezone.localdate())}
+        if initial["start_date"] > self.programme.end_date:
+            initial["start_date"] = self.programme.start_date
+        for name in ("cadre", "enterprise", "work_group"):
+            value = self.request.GET.get(name, "")
+            if value.isdigit():
+                initial[name] = int(value)
+        return initial
+
+    def perform(self, form):
+        return services.assignment_create(
+            by=self.request.user, programme=self.programme, **self.service_fields(form)
+        )
+
+
+class AssignmentUpdateView(ProgrammeChildUpdateMixin, ServiceFormView):
+    form_class = AssignmentUpdateForm
+    title = _("修改驻企安排")
+
+    def get_object_queryset(self):
+        return assignment_list(user=self.request.user)
+
+    def perform(self, form):
+        return services.assignment_update(
+            assignment=self.object,
+            by=self.request.user,
+            expected_version=self.expected_version(form),
+            **self.service_fields(form),
+        )

@@ -1,0 +1,255 @@
+"""Work plan and half-monthly report pages: the cadre writes (on a phone), the office reviews.
+
+Reads go through selectors (scoped: another enterprise's plan or report is a 404), writes through
+stationing.services. Drafts are saved as the cadre types (report-autosave) and kept in the
+browser when the network drops (static/js/report_form.js).
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.locking import StaleEditError
+from core.views import OfficeOrLeaderRequiredMixin, PortalLoginRequiredMixin
+from stationing.forms.plans import PlanDecisionForm, PlanForm, read_plan_items
+
+from ..choices import PlanState, ProgrammeStatus, TaskArea
+from ..permissions import may_decide, may_write_report, may_write_work_plan
+from ..selectors import (
+    assignment_list,
+    plan_approval_queue,
+    plan_due_date,
+    plan_is_overdue,
+    work_plan_list,
+)
+from ..services import (
+    ITEM_FIELDS,
+    work_plan_approve,
+    work_plan_diff,
+    work_plan_get_or_create,
+    work_plan_return,
+    work_plan_save_draft,
+    work_plan_submit,
+)
+
+
+class PlanStartView(PortalLoginRequiredMixin, View):
+    def post(self, request, pk):
+        assignment = get_object_or_404(assignment_list(user=request.user), pk=pk)
+        may_write_report(request.user, assignment).check()
+        plan = work_plan_get_or_create(
+            programme=assignment.programme, enterprise=assignment.enterprise, by=request.user
+        )
+        return redirect("plan-edit", pk=plan.pk)
+
+
+def _plan_rows(plan, posted=None) -> list[dict]:
+    if posted is not None:
+        rows = read_plan_items(posted)
+    else:
+        rows = [
+            {
+                "id": item.pk,
+                "area": item.area,
+                "title": item.title,
+                "target": item.target,
+                "owner": item.owner,
+                "due_date": item.due_date.isoformat(),
+            }
+            for item in plan.items.filter(is_active=True).order_by("position", "id")
+        ]
+    # Empty rows to fill in: at least one per task area on a new plan, two more otherwise.
+    blanks = 2 if rows else len(TaskArea.choices)
+    areas = [value for value, _label in TaskArea.choices]
+    rows += [{"id": "", "area": areas[i % len(areas)] if not rows else ""} for i in range(blanks)]
+    return rows
+
+
+class PlanEditView(PortalLoginRequiredMixin, TemplateView):
+    template_name = "stationing/plans/plan_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.plan = get_object_or_404(work_plan_list(user=request.user), pk=kwargs["pk"])
+        may_write_work_plan(request.user, self.plan).check()
+        if self.plan.state == PlanState.SUBMITTED:
+            messages.info(request, _("计划已报送待审批,审批前不能修改。"))
+            return redirect("plan-detail", pk=self.plan.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, rows=None, item_errors=None, stale=False, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.plan
+        form = form or PlanForm(initial={"version": plan.version, "summary": plan.summary})
+        context.update(
+            plan=plan,
+            form=form,
+            rows=rows if rows is not None else _plan_rows(plan),
+            item_errors=item_errors or {},
+            areas=TaskArea.choices,
+            stale=stale,
+            due=plan_due_date(programme=plan.programme, enterprise_id=plan.enterprise_id),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = PlanForm(request.POST)
+        rows = read_plan_items(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, rows=rows))
+        try:
+            plan = work_plan_save_draft(
+                plan=self.plan,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                summary=form.cleaned_data["summary"],
+                items=rows,
+            )
+            if request.POST.get("action") == "submit":
+                work_plan_submit(plan=plan, by=request.user)
+                messages.success(request, _("工作计划已报送,等待督查室审批。"))
+                return redirect("plan-detail", pk=plan.pk)
+        except StaleEditError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, rows=_plan_rows(self.plan, request.POST), stale=True
+                )
+            )
+        except ValidationError as exc:
+            item_errors = {}
+            if hasattr(exc, "error_dict"):
+                for key, errors in exc.error_dict.items():
+                    if key.startswith("items."):
+                        _prefix, index, field = key.split(".")
+                        item_errors.setdefault(int(index), {})[field] = errors[0].messages[0]
+                    else:
+                        form.add_error(None, errors)
+            else:
+                form.add_error(None, exc)
+            self.plan.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = str(self.plan.version)
+            form = PlanForm(data)
+            form.is_valid()
+            if not item_errors and hasattr(exc, "messages"):
+                form.add_error(None, exc.messages)
+            return self.render_to_response(
+                self.get_context_data(
+                    form=form, rows=_plan_rows(self.plan, request.POST), item_errors=item_errors
+                )
+            )
+        messages.success(request, _("草稿已保存。"))
+        return redirect("plan-edit", pk=plan.pk)
+
+
+class PlanDetailView(PortalLoginRequiredMixin, TemplateView):
+    """The live plan, every submitted version, and what changed between two of them."""
+
+    template_name = "stationing/plans/plan_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        plan = get_object_or_404(work_plan_list(user=user), pk=kwargs["pk"])
+        versions = list(
+            plan.versions.select_related("submitted_by__profile", "decided_by__profile")
+        )
+        diff = None
+        by_number = {v.number: v for v in versions}
+        try:
+            a = by_number.get(int(self.request.GET.get("a", 0)))
+            b = by_number.get(int(self.request.GET.get("b", 0)))
+        except ValueError:
+            a = b = None
+        if a is None and b is None and len(versions) >= 2:
+            a, b = versions[1], versions[0]
+        if a is not None and b is not None and a != b:
+            older, newer = sorted([a, b], key=lambda v: v.number)
+            diff = {"older": older, "newer": newer, **work_plan_diff(older, newer)}
+        due = plan_due_date(programme=plan.programme, enterprise_id=plan.enterprise_id)
+        context.update(
+            plan=plan,
+            items=plan.items.filter(is_active=True).order_by("position", "id"),
+            versions=versions,
+            diff=diff,
+            item_field_labels={
+                name: plan.items.model._meta.get_field(name).verbose_name for name in ITEM_FIELDS
+            },
+            area_labels=dict(TaskArea.choices),
+            can_edit=plan.state != PlanState.SUBMITTED and bool(may_write_work_plan(user, plan)),
+            can_decide=bool(may_decide(user)) and plan.state == PlanState.SUBMITTED,
+            decision_form=PlanDecisionForm(),
+            due=due,
+            overdue=plan_is_overdue(due_date=due, first_submitted_at=plan.first_submitted_at),
+        )
+        return context
+
+
+class PlanDecisionView(PortalLoginRequiredMixin, View):
+    action = "approve"
+
+    def post(self, request, pk):
+        may_decide(request.user).check()
+        plan = get_object_or_404(work_plan_list(user=request.user), pk=pk)
+        form = PlanDecisionForm(request.POST)
+        form.is_valid()
+        comment = form.cleaned_data.get("comment", "")
+        try:
+            if self.action == "approve":
+                work_plan_approve(plan=plan, by=request.user, comment=comment)
+                messages.success(request, _("工作计划已批准。"))
+            else:
+                work_plan_return(plan=plan, by=request.user, comment=comment)
+                messages.success(request, _("工作计划已退回。"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        next_url = request.POST.get("next")
+        if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+            return redirect(next_url)
+        return redirect("plan-detail", pk=pk)
+
+
+class PlanQueueView(OfficeOrLeaderRequiredMixin, TemplateView):
+    """Plans waiting for approval, and stationings whose plan is overdue."""
+
+    template_name = "stationing/plans/plan_queue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        plans = {
+            (plan.programme_id, plan.enterprise_id): plan for plan in work_plan_list(user=user)
+        }
+        overdue = []
+        seen = set()
+        for assignment in (
+            assignment_list(user=user)
+            .filter(programme__status=ProgrammeStatus.ACTIVE)
+            .order_by("start_date")
+        ):
+            key = (assignment.programme_id, assignment.enterprise_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            plan = plans.get(key)
+            due = assignment.start_date + datetime.timedelta(
+                days=assignment.programme.plan_due_days
+            )
+            if plan_is_overdue(
+                due_date=due, first_submitted_at=plan.first_submitted_at if plan else None
+            ) and not (plan and plan.first_submitted_at):
+                overdue.append({"assignment": assignment, "plan": plan, "due": due})
+        context.update(
+            queue=plan_approval_queue(user=user),
+            overdue=overdue,
+            can_decide=bool(may_decide(user)),
+        )
+        return context

@@ -1,0 +1,387 @@
+"""Work plan and half-monthly report pages: the cadre writes (on a phone), the office reviews.
+
+Reads go through selectors (scoped: another enterprise's plan or report is a 404), writes through
+stationing.services. Drafts are saved as the cadre types (report-autosave) and kept in the
+browser when the network drops (static/js/report_form.js).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.choices import UnitKind
+from core.forms import apply_validation_error
+from core.locking import StaleEditError
+from core.selectors import unit_list
+from core.views import OfficeOrLeaderRequiredMixin, PortalLoginRequiredMixin, xlsx_response
+
+from ..choices import PeriodStatus, ReportRating, ReportState
+from ..exports import matrix_workbook, truancy_workbook
+from ..filtersets import AssignmentFilterSet
+from ..forms.reports import ReportForm, ReturnForm, ReviewForm, read_item_progress
+from ..models import ReportPeriod
+from ..permissions import may_decide, may_write_report
+from ..selectors import (
+    assignment_covers,
+    assignment_list,
+    period_status,
+    plan_due_date,
+    plan_is_overdue,
+    programme_list,
+    report_assignment_list,
+    report_list,
+    report_review_queue,
+    submission_matrix,
+    truancy_list,
+    work_group_list,
+    work_plan_list,
+)
+from ..services import (
+    expected_progress,
+    item_is_behind,
+    report_get_or_create_draft,
+    report_return,
+    report_review,
+    report_save_draft,
+    report_submit,
+)
+from ..templatetags.report_tags import STATUS_CLASSES
+
+
+class AssignmentReportsView(PortalLoginRequiredMixin, TemplateView):
+    """One stationing's periods with their state, and its work plan's state."""
+
+    template_name = "stationing/reports/assignment_reports.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        assignment = get_object_or_404(report_assignment_list(user=user), pk=kwargs["pk"])
+        now = timezone.localtime()
+        reports = {r.period_id: r for r in report_list(user=user).filter(assignment=assignment)}
+        rows = []
+        for period in assignment.programme.periods.filter(start__lte=now.date()).order_by(
+            "-number"
+        ):
+            if not assignment_covers(assignment, period):
+                continue
+            report = reports.get(period.pk)
+            rows.append(
+                {
+                    "period": period,
+                    "report": report,
+                    "status": period_status(report=report, period=period, now=now),
+                }
+            )
+        plan = (
+            work_plan_list(user=user)
+            .filter(programme_id=assignment.programme_id, enterprise_id=assignment.enterprise_id)
+            .first()
+        )
+        due = plan_due_date(programme=assignment.programme, enterprise_id=assignment.enterprise_id)
+        context.update(
+            assignment=assignment,
+            rows=rows,
+            plan=plan,
+            plan_due=due,
+            plan_overdue=plan_is_overdue(
+                due_date=due, first_submitted_at=plan.first_submitted_at if plan else None
+            ),
+            is_own=bool(may_write_report(user, assignment)),
+        )
+        return context
+
+
+class ReportStartView(PortalLoginRequiredMixin, View):
+    """Open (create if needed) this period's draft, prefilled from the last report."""
+
+    def post(self, request, pk, period_pk):
+        assignment = get_object_or_404(assignment_list(user=request.user), pk=pk)
+        may_write_report(request.user, assignment).check()
+        period = get_object_or_404(ReportPeriod, pk=period_pk, programme=assignment.programme)
+        report = report_get_or_create_draft(assignment=assignment, period=period, by=request.user)
+        return redirect("report-edit", pk=report.pk)
+
+
+def _own_report(request, pk):
+    report = get_object_or_404(report_list(user=request.user), pk=pk)
+    may_write_report(request.user, report.assignment).check()
+    return report
+
+
+def _save_from_post(report, request):
+    """Save the posted draft. Returns the saved report; raises StaleEditError/ValidationError."""
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    data = form.cleaned_data
+    item_ids = list(report.item_progress.values_list("item_id", flat=True))
+    return report_save_draft(
+        report=report,
+        by=request.user,
+        expected_version=data["version"],
+        fields={name: data[name] for name in ReportForm.base_fields if name != "version"},
+        item_progress=read_item_progress(request.POST, item_ids),
+        problems=request.POST.getlist("problem"),
+    )
+
+
+class ReportEditView(PortalLoginRequiredMixin, TemplateView):
+    template_name = "stationing/reports/report_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.report = _own_report(request, kwargs["pk"])
+        if self.report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+            return redirect("report-detail", pk=self.report.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, form=None, stale=False, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.report
+        if form is None:
+            form = ReportForm(
+                initial={
+                    "version": report.version,
+                    **{name: getattr(report, name) for name in ReportForm.base_fields},
+                }
+            )
+        period = report.period
+        start = report.assignment.start_date
+        items = []
+        posted = self.request.POST if self.request.method == "POST" else None
+        for row in report.item_progress.select_related("item").order_by("item__position"):
+            expected = expected_progress(start=start, due=row.item.due_date, as_of=period.end)
+            if posted is not None and f"item-{row.item_id}-progress" in posted:
+                entry = read_item_progress(posted, [row.item_id])[0]
+                row.progress, row.status, row.note = (
+                    entry["progress"],
+                    entry["status"],
+                    entry["note"],
+                )
+            behind = item_is_behind(
+                progress=row.progress,
+                status=row.status,
+                due=row.item.due_date,
+                start=start,
+                as_of=period.end,
+            )
+            items.append({"row": row, "expected": expected, "behind": behind})
+        problems = (
+            posted.getlist("problem")
+            if posted is not None
+            else list(report.problems.values_list("description", flat=True))
+        )
+        context.update(
+            report=report,
+            form=form,
+            items=items,
+            problems=[*problems, ""],
+            any_behind=any(entry["behind"] for entry in items),
+            stale=stale,
+            period_days=(period.end - period.start).days + 1,
+            item_status_choices=report.item_progress.model._meta.get_field("status").choices,
+            versions=report.versions.all(),
+            overdue=timezone.now() > period.due_at,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "save")
+        form = ReportForm(request.POST)
+        try:
+            report = _save_from_post(self.report, request)
+            if action == "submit":
+                report = report_submit(report=report, by=request.user)
+                if report.is_late:
+                    messages.warning(request, _("报告已提交(逾期报送)。"))
+                else:
+                    messages.success(request, _("报告已按时提交。"))
+                return redirect("report-detail", pk=report.pk)
+        except StaleEditError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form, stale=True))
+        except ValidationError as exc:
+            # The draft part was saved (or nothing changed); show what blocks submission.
+            self.report.refresh_from_db()
+            data = request.POST.copy()
+            data["version"] = str(self.report.version)
+            form = ReportForm(data)
+            form.is_valid()
+            apply_validation_error(form, exc)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, _("草稿已保存。"))
+        return redirect("report-edit", pk=report.pk)
+
+
+class ReportAutosaveView(PortalLoginRequiredMixin, View):
+    """Save the draft as the cadre types. JSON in, JSON out; 409 when someone saved meanwhile."""
+
+    def post(self, request, pk):
+        report = _own_report(request, pk)
+        if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+            return JsonResponse({"error": _("报告已报送,不能修改。")}, status=409)
+        try:
+            report = _save_from_post(report, request)
+        except StaleEditError as exc:
+            return JsonResponse({"error": exc.messages[0], "stale": True}, status=409)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            return JsonResponse({"errors": errors}, status=400)
+        return JsonResponse(
+            {
+                "version": report.version,
+                "saved_at": timezone.localtime(report.updated_at).strftime("%H:%M:%S"),
+            }
+        )
+
+
+class ReportDetailView(PortalLoginRequiredMixin, TemplateView):
+    template_name = "stationing/reports/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        report = get_object_or_404(report_list(user=user), pk=kwargs["pk"])
+        context.update(
+            report=report,
+            versions=report.versions.select_related("submitted_by__profile"),
+            can_review=bool(may_decide(user)) and report.state == ReportState.SUBMITTED,
+            # Live problem lines: each becomes a ticket with one action, and links to it after.
+            problems=report.problems.select_related("ticket"),
+            is_own=bool(may_write_report(user, report.assignment)),
+            review_form=ReviewForm(),
+            return_form=ReturnForm(),
+            status=period_status(report=report, period=report.period, now=timezone.localtime()),
+        )
+        return context
+
+
+class ReportDecisionView(PortalLoginRequiredMixin, View):
+    """The office's review (rating and comment) or return (reason required)."""
+
+    action = "review"
+
+    def post(self, request, pk):
+        may_decide(request.user).check()
+        report = get_object_or_404(report_list(user=request.user), pk=pk)
+        form = (ReviewForm if self.action == "review" else ReturnForm)(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("report-detail", pk=pk)
+        try:
+            if self.action == "review":
+                report_review(report=report, by=request.user, **form.cleaned_data)
+                messages.success(request, _("已审阅。"))
+            else:
+                report_return(report=report, by=request.user, **form.cleaned_data)
+                messages.success(request, _("已退回,干部修改后可重新报送。"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        next_url = request.POST.get("next")
+        if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+            return redirect(next_url)
+        return redirect("report-detail", pk=pk)
+
+
+MATRIX_FILTERS = ("unit", "work_group", "region")
+
+
+class ProgrammeMatrixView(OfficeOrLeaderRequiredMixin, TemplateView):
+    """Who has reported: assignments by dispatching unit × periods, the truancy list, exports."""
+
+    template_name = "stationing/reports/matrix.html"
+
+    def get(self, request, *args, **kwargs):
+        self.programme = get_object_or_404(programme_list(user=request.user), pk=kwargs["pk"])
+        self.filterset = AssignmentFilterSet(
+            request.GET or None,
+            queryset=assignment_list(user=request.user).filter(programme=self.programme),
+            request=request,
+        )
+        assignments = self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset
+        self.matrix = submission_matrix(
+            user=request.user, programme=self.programme, assignments=assignments
+        )
+        export = request.GET.get("export")
+        if export in ("matrix", "truancy"):
+            if export == "matrix":
+                content, name = matrix_workbook(self.matrix), _("报送情况")
+            else:
+                content, name = truancy_workbook(truancy_list(matrix=self.matrix)), _("缺报名单")
+            return xlsx_response(content, f"{self.programme.name}-{name}")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programme = self.programme
+        render_cells = matrix_cell_renderer()
+        for row in self.matrix.rows:
+            row.cells_html = render_cells(row.cells)
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        context.update(
+            programme=programme,
+            matrix=self.matrix,
+            truancy=truancy_list(matrix=self.matrix),
+            units=unit_list(user=self.request.user)
+            .filter(people__assignments__programme=programme)
+            .distinct(),
+            work_groups=work_group_list(user=self.request.user).filter(programme=programme),
+            regions=unit_list(user=self.request.user).filter(kind=UnitKind.GOVERNMENT),
+            selected={
+                key: self.request.GET.get(key, "") for key in ("unit", "work_group", "region")
+            },
+            query=query.urlencode(),
+            status_labels=dict(PeriodStatus.choices),
+        )
+        return context
+
+
+def matrix_cell_renderer():
+    """Render a matrix row's cells in Python: a city's matrix has tens of thousands of cells,
+    and per-cell template tags (url reversing, filters) made the page take seconds. Labels are
+    escaped once; the rest is numbers and our own CSS class names."""
+    labels = {value: escape(label) for value, label in PeriodStatus.choices}
+    ratings = {value: escape(label) for value, label in ReportRating.choices}
+    link = reverse("report-detail", args=[0]).replace("/0/", "/{}/")
+
+    def render(cells) -> str:
+        parts = []
+        for _period, report, status in cells:
+            if not status:
+                parts.append("<td></td>")
+                continue
+            label = labels[status]
+            css = STATUS_CLASSES.get(status, "text-bg-secondary")
+            if report is not None and report.state != ReportState.DRAFT:
+                if report.rating:
+                    label = f"{label} · {ratings.get(report.rating, '')}"
+                href = link.format(int(report.pk))
+                parts.append(f'<td><a href="{href}" class="badge {css}">{label}</a></td>')
+            else:
+                parts.append(f'<td><span class="badge {css}">{label}</span></td>')
+        return mark_safe("".join(parts))  # noqa: S308 - labels escaped above, the rest is ours
+
+    return render
+
+
+class ReportQueueView(OfficeOrLeaderRequiredMixin, TemplateView):
+    template_name = "stationing/reports/report_queue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["queue"] = report_review_queue(user=self.request.user)
+        return context

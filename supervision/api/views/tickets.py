@@ -1,0 +1,557 @@
+"""API for problem tickets (企业诉求): /api/v1/tickets/.
+
+The same selectors, filters, permissions and services as the ticket pages (supervision/views.py):
+
+- reads go through supervision.selectors.ticket_list: a ticket out of the user's scope is a 404,
+  its events and attachment downloads included;
+- the list takes the page's filters (supervision.filtersets.TicketFilterSet) and carries
+  `state_counts`: the number of tickets per state under the other filters (state and page
+  ignored), as the page's tabs show them;
+- each step of the loop is a POST action validating its input with a small serializer and
+  calling its service; the role check is supervision.permissions.may_attempt (wrong role: 403),
+  the state check is the service's (TransitionError: 409 with the reason), a field error is a 400
+  under the field;
+- a ticket's content cannot be changed after it is raised: there is no PUT or PATCH.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from core.api.base import FIELD_ERRORS, NOT_FOUND, ErrorDetailSerializer
+from core.api.errors import service_errors
+from core.locking import StaleEditError, stale_message
+from supervision import attachments, permissions
+from supervision.api.serializers.tickets import (
+    TicketAcceptSerializer,
+    TicketAnswerSerializer,
+    TicketAssignSerializer,
+    TicketConfirmSerializer,
+    TicketCreateSerializer,
+    TicketDecideExtensionSerializer,
+    TicketEscalateSerializer,
+    TicketEventSerializer,
+    TicketHandOverSerializer,
+    TicketListItemSerializer,
+    TicketObjectSerializer,
+    TicketProgressSerializer,
+    TicketRateSerializer,
+    TicketRejectSerializer,
+    TicketRequestExtensionSerializer,
+    TicketSerializer,
+    TicketWithdrawSerializer,
+)
+from supervision.choices import TicketState
+from supervision.filtersets import TicketFilterSet
+from supervision.models import TicketEvent
+from supervision.selectors import attachment_list, state_counts, ticket_event_list, ticket_list
+from supervision.services import (
+    ticket_accept,
+    ticket_accept_and_assign,
+    ticket_answer,
+    ticket_assign,
+    ticket_attach,
+    ticket_confirm_assignment,
+    ticket_create,
+    ticket_decide_extension,
+    ticket_escalate,
+    ticket_hand_over,
+    ticket_object,
+    ticket_progress,
+    ticket_rate,
+    ticket_reject,
+    ticket_request_extension,
+    ticket_withdraw,
+)
+
+# Who may take which kind of step (supervision.permissions.may_attempt), said when they may not.
+OFFICE_ONLY = _("只有督查室可以受理、交办、审批延期和督办。")
+DEPARTMENT_ONLY = _("只有承办单位的经办人可以办理。")
+FORBIDDEN_MESSAGES = {
+    **dict.fromkeys(permissions.OFFICE_ACTIONS, OFFICE_ONLY),
+    **dict.fromkeys(permissions.DEPARTMENT_ACTIONS, DEPARTMENT_ONLY),
+    permissions.HAND_OVER: _("只有当前责任人或督查室可以移交。"),
+    permissions.RATE: _("只有企业联络人(企业无账号时为驻企干部)可以评价。"),
+    permissions.WITHDRAW: _("只有企业或提出人可以撤回诉求。"),
+}
+
+FORBIDDEN = OpenApiResponse(ErrorDetailSerializer, description=_("您的角色不能执行此操作。"))
+STATE_CONFLICT = OpenApiResponse(
+    ErrorDetailSerializer,
+    description=_(
+        "诉求当前的状态不允许此操作(如已被他人受理、已超过异议期限、由其他经办人负责),"
+        "或版本号已过期;detail 说明原因。"
+    ),
+)
+STEP_RESPONSES = {
+    200: TicketSerializer,
+    400: FIELD_ERRORS,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+    409: STATE_CONFLICT,
+}
+
+
+class TicketPagination(PageNumberPagination):
+    """Pages of tickets, with the counts per state under the other filters (`state_counts`)."""
+
+    state_counts: list[dict] | None = None
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["state_counts"] = self.state_counts or []
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["state_counts"] = {
+            "type": "array",
+            "description": str(
+                _("各状态的诉求数:按除状态和页码以外的筛选条件统计,每个状态一项(数量可为 0)。")
+            ),
+            "items": {
+                "type": "object",
+                "required": ["state", "label", "count"],
+                "properties": {
+                    "state": {"type": "string", "enum": list(TicketState.values)},
+                    "label": {"type": "string"},
+                    "count": {"type": "integer"},
+                },
+            },
+        }
+        schema["required"] = [*schema.get("required", []), "state_counts"]
+        return schema
+
+
+def _with_attachments(queryset, user):
+    return queryset.prefetch_related(
+        Prefetch(
+            "attachments",
+            queryset=attachment_list(user=user).order_by("uploaded_at", "pk"),
+            to_attr="visible_attachments",
+        )
+    )
+
+
+def _step_schema(summary, description, request):
+    return extend_schema(
+        summary=summary, description=description, request=request, responses=STEP_RESPONSES
+    )
+
+
+class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """企业诉求 (problem tickets): raised by a cadre or the enterprise, routed by the office to a
+    department, answered and rated. Every step is an event on the ticket's timeline."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = TicketSerializer
+    filterset_class = TicketFilterSet
+    pagination_class = TicketPagination
+    ordering_fields = ["created_at", "updated_at", "deadline", "number", "state", "urgency"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        queryset = ticket_list(user=self.request.user).prefetch_related("co_units")
+        if self.action == "retrieve":
+            queryset = _with_attachments(queryset, self.request.user)
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return TicketListItemSerializer
+        return TicketSerializer
+
+    def get_serializer_context(self):
+        # One moment for the whole answer: every row's colour is judged at the same time.
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def perform_content_negotiation(self, request, force=False):
+        # A download is a file whatever the client accepts; errors stay JSON.
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "attachment"
+        )
+
+    # --- Reading --------------------------------------------------------------------------
+
+    @extend_schema(
+        summary=_("诉求列表"),
+        description=_(
+            "当前用户范围内的诉求:督查室和领导看辖区内的,承办或协办单位看交办给本单位的,"
+            "驻企干部看所驻企业的,企业联络人看本企业的。列表不含 allowed_actions 和 attachments,"
+            "请读取单条诉求。state_counts 给出各状态的数量(按除状态外的其他筛选条件)。"
+        ),
+    )
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        self.paginator.state_counts = self._state_counts()
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def _state_counts(self):
+        params = self.request.query_params.copy()
+        for name in ("state", "page", "ordering"):
+            params.pop(name, None)
+        others = TicketFilterSet(
+            params or None, queryset=ticket_list(user=self.request.user), request=self.request
+        )
+        counts = state_counts(others.qs if others.is_valid() else others.queryset)
+        return [
+            {"state": value, "label": str(label), "count": counts.get(value, 0)}
+            for value, label in TicketState.choices
+        ]
+
+    @extend_schema(
+        summary=_("诉求详情"),
+        description=_("含当前用户此刻可执行的操作(allowed_actions)和附件。"),
+        responses={200: TicketSerializer, 404: NOT_FOUND},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=_("办理记录"),
+        description=_("诉求的全部办理记录(时间线),按时间先后;每步含操作人、前后状态和说明。"),
+        responses={200: TicketEventSerializer(many=True), 404: NOT_FOUND},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def events(self, request, pk=None):
+        ticket = self.get_object()
+        events = (
+            ticket_event_list(user=request.user, ticket=ticket)
+            .order_by("at", "pk")
+            .prefetch_related(
+                Prefetch(
+                    "attachments",
+                    queryset=attachment_list(user=request.user).order_by("uploaded_at", "pk"),
+                )
+            )
+        )
+        serializer = TicketEventSerializer(events, many=True, context=self.get_serializer_context())
+        return Response(serializer.data)
+
+    @extend_schema(
+        summary=_("下载附件"),
+        description=_("只有能看到该诉求的用户可以下载;以附件方式返回,不在浏览器中打开。"),
+        parameters=[
+            OpenApiParameter(
+                "attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("附件编号")
+            )
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=_("文件内容")
+            ),
+            404: NOT_FOUND,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_id>[0-9]+)",
+        url_name="attachment",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def attachment(self, request, pk=None, attachment_id=None):
+        ticket = self.get_object()
+        attachment = get_object_or_404(
+            attachment_list(user=request.user).filter(ticket=ticket), pk=attachment_id
+        )
+        try:
+            handle = attachments.open_stored(attachment.storage_name)
+        except (OSError, ValueError):
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+    # --- Raising ---------------------------------------------------------------------------
+
+    @extend_schema(
+        summary=_("提出诉求"),
+        description=_(
+            "驻企干部为所驻企业、企业联络人为本企业提出诉求;企业不在可提出范围内时 enterprise "
+            "字段报错(400)。附件以 multipart/form-data 的 attachments 字段上传。"
+            "提出后内容不能再修改。"
+        ),
+        request=TicketCreateSerializer,
+        responses={201: TicketSerializer, 400: FIELD_ERRORS},
+    )
+    def create(self, request, *args, **kwargs):
+        data = self.validated(TicketCreateSerializer)
+        uploads = data.pop("attachments", [])
+        with service_errors(), transaction.atomic():
+            ticket = ticket_create(by=request.user, **data)
+            self._attach(ticket, uploads)
+        return self.respond(ticket, status.HTTP_201_CREATED)
+
+    # --- The office -------------------------------------------------------------------------
+
+    @_step_schema(
+        _("受理"), _("督查室受理待受理的诉求,并成为其首问责任人。"), TicketAcceptSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        def perform(ticket, data):
+            return ticket_accept(
+                ticket=ticket, by=request.user, expected_version=data.get("version")
+            )
+
+        return self.step(permissions.ACCEPT, TicketAcceptSerializer, perform)
+
+    @_step_schema(
+        _("不予受理"), _("督查室不予受理待受理的诉求,必须说明理由。"), TicketRejectSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        def perform(ticket, data):
+            return ticket_reject(
+                ticket=ticket,
+                by=request.user,
+                reason=data["reason"],
+                expected_version=data.get("version"),
+            )
+
+        return self.step(permissions.REJECT, TicketRejectSerializer, perform)
+
+    @_step_schema(
+        _("交办"),
+        _(
+            "督查室确定层级并交办承办单位(可加协办单位和包案领导),开始计算办理时限。"
+            "待受理的诉求一并受理;提出异议的诉求改派,承办单位随即确定。"
+        ),
+        TicketAssignSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        def perform(ticket, data):
+            assignment = {
+                "level": data["level"],
+                "responsible_unit": data["responsible_unit"],
+                "co_units": data.get("co_units", []),
+                "leader": data.get("leader"),
+                "comment": data["comment"],
+            }
+            version = data.get("version")
+            if ticket.state == TicketState.SUBMITTED:
+                if version is not None and version != ticket.version:
+                    raise StaleEditError(stale_message(ticket), code="stale")
+                return ticket_accept_and_assign(ticket=ticket, by=request.user, **assignment)
+            return ticket_assign(
+                ticket=ticket, by=request.user, expected_version=version, **assignment
+            )
+
+        return self.step(permissions.ASSIGN, TicketAssignSerializer, perform)
+
+    @_step_schema(
+        _("维持交办"),
+        _("承办单位提出异议后,督查室维持原交办,承办单位随即确定。"),
+        TicketConfirmSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        def perform(ticket, data):
+            return ticket_confirm_assignment(
+                ticket=ticket, by=request.user, comment=data["comment"]
+            )
+
+        return self.step(permissions.CONFIRM, TicketConfirmSerializer, perform)
+
+    @_step_schema(
+        _("审批延期"),
+        _("督查室同意或不同意承办单位的延期申请;同意则按工作日顺延办结期限。"),
+        TicketDecideExtensionSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="decide-extension", url_name="decide-extension")
+    def decide_extension(self, request, pk=None):
+        def perform(ticket, data):
+            return ticket_decide_extension(
+                ticket=ticket, by=request.user, approve=data["approve"], comment=data["comment"]
+            )
+
+        return self.step(permissions.DECIDE_EXTENSION, TicketDecideExtensionSerializer, perform)
+
+    @_step_schema(
+        _("升级督办"),
+        _("督查室将诉求升高一级并标记督办,承办单位和状态不变。"),
+        TicketEscalateSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        def perform(ticket, data):
+            return ticket_escalate(ticket=ticket, by=request.user, reason=data["reason"])
+
+        return self.step(permissions.ESCALATE, TicketEscalateSerializer, perform)
+
+    # --- The department ---------------------------------------------------------------------
+
+    @_step_schema(
+        _("提出交办异议"),
+        _("承办单位在交办后 1 个工作日内可说明理由提出异议,由督查室改派或维持。"),
+        TicketObjectSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="object", url_name="object")
+    def object_(self, request, pk=None):
+        def perform(ticket, data):
+            return ticket_object(ticket=ticket, by=request.user, reason=data["reason"])
+
+        return self.step(permissions.OBJECT, TicketObjectSerializer, perform)
+
+    @_step_schema(
+        _("移交经办人"),
+        _("当前责任人(或督查室)将诉求移交承办单位的另一位经办人(首问负责的明确移交)。"),
+        TicketHandOverSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="hand-over", url_name="hand-over")
+    def hand_over(self, request, pk=None):
+        def perform(ticket, data):
+            return ticket_hand_over(
+                ticket=ticket, by=request.user, to=data["to"], comment=data["comment"]
+            )
+
+        return self.step(permissions.HAND_OVER, TicketHandOverSerializer, perform)
+
+    @_step_schema(
+        _("办理进展"),
+        _("承办单位记录办理进展(可带附件,multipart/form-data);第一位办理的经办人成为责任人。"),
+        TicketProgressSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        def perform(ticket, data):
+            ticket = ticket_progress(ticket=ticket, by=request.user, comment=data["comment"])
+            self._attach(ticket, data.get("attachments"))
+            return ticket
+
+        return self.step(permissions.PROGRESS, TicketProgressSerializer, perform)
+
+    @_step_schema(
+        _("申请延期"),
+        _("承办单位在办结期限前说明理由申请延长若干工作日;同一时间只能有一项申请待审批。"),
+        TicketRequestExtensionSerializer,
+    )
+    @action(
+        detail=True, methods=["post"], url_path="request-extension", url_name="request-extension"
+    )
+    def request_extension(self, request, pk=None):
+        def perform(ticket, data):
+            return ticket_request_extension(
+                ticket=ticket, by=request.user, days=data["days"], reason=data["reason"]
+            )
+
+        return self.step(permissions.REQUEST_EXTENSION, TicketRequestExtensionSerializer, perform)
+
+    @_step_schema(
+        _("答复"),
+        _("承办单位答复办理结果(可带附件,multipart/form-data),随后由企业评价。"),
+        TicketAnswerSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        def perform(ticket, data):
+            ticket = ticket_answer(ticket=ticket, by=request.user, answer=data["answer"])
+            self._attach(ticket, data.get("attachments"))
+            return ticket
+
+        return self.step(permissions.ANSWER, TicketAnswerSerializer, perform)
+
+    # --- The enterprise ---------------------------------------------------------------------
+
+    @_step_schema(
+        _("评价"),
+        _(
+            "企业联络人(企业无账号时为驻企干部)评价答复:满意、基本满意办结;不满意退回同一"
+            "承办单位重新计时办理,第二次不满意同时升级督办。"
+        ),
+        TicketRateSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        def perform(ticket, data):
+            return ticket_rate(
+                ticket=ticket,
+                by=request.user,
+                satisfaction=data["satisfaction"],
+                comment=data["comment"],
+            )
+
+        return self.step(permissions.RATE, TicketRateSerializer, perform)
+
+    @_step_schema(
+        _("撤回"),
+        _("企业或提出人说明原因撤回未办结的诉求;督查室可看到全部撤回的诉求。"),
+        TicketWithdrawSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        def perform(ticket, data):
+            return ticket_withdraw(ticket=ticket, by=request.user, reason=data["reason"])
+
+        return self.step(permissions.WITHDRAW, TicketWithdrawSerializer, perform)
+
+    # --- Shared -----------------------------------------------------------------------------
+
+    def step(self, name: str, serializer_class, perform) -> Response:
+        """Scope (404), role (403), input (400), then the service (409 for a refused step)."""
+        ticket = self.get_object()
+        if not permissions.may_attempt(self.request.user, ticket, name):
+            raise PermissionDenied(FORBIDDEN_MESSAGES.get(name))
+        data = self.validated(serializer_class, ticket=ticket)
+        with service_errors(), transaction.atomic():
+            ticket = perform(ticket, data)
+        return self.respond(ticket)
+
+    def validated(self, serializer_class, **context) -> dict:
+        serializer = serializer_class(
+            data=self.request.data, context={**self.get_serializer_context(), **context}
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def respond(self, ticket, status_code=status.HTTP_200_OK) -> Response:
+        """The ticket read back through the selector, as GET /tickets/{id}/ shows it."""
+        fresh = (
+            _with_attachments(self.get_queryset(), self.request.user).filter(pk=ticket.pk).first()
+        )
+        serializer = TicketSerializer(fresh or ticket, context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code)
+
+    def _attach(self, ticket, uploads) -> None:
+        """Keep the uploads on the step's event (the one just written: the row is locked)."""
+        if not uploads:
+            return
+        event = TicketEvent.objects.filter(ticket=ticket).order_by("-pk").first()
+        stored = []
+        try:
+            for upload in uploads:
+                stored.append(
+                    ticket_attach(ticket=ticket, by=self.request.user, upload=upload, event=event)
+                )
+        except DjangoValidationError as exc:
+            for attachment in stored:
+                attachments.remove(attachment.storage_name)
+            raise DjangoValidationError({"attachments": exc.messages}) from exc

@@ -1,0 +1,156 @@
+"""Reads for tickets, scoped to the user. Pages and API both start here.
+
+- superuser: everything
+- office and leader: tickets of enterprises in their territory or their programmes, and any
+  ticket a leader personally handles (包案)
+- department: tickets assigned to their unit as responsible or co-handling unit
+- cadre: tickets of the enterprises they are stationed at
+- enterprise contact: their own enterprise's tickets
+"""
+
+from django.contrib.auth.models import User
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from core.choices import Role
+from core.roles import actor_for
+from enterprises.selectors import enterprise_ids
+
+from ..choices import CLOCK_STATES, OPEN_STATES, Colour
+from ..models import Ticket, TicketAttachment, TicketEvent
+
+NOTHING = Q(pk__in=[])
+
+
+def ticket_list(*, user: User) -> QuerySet[Ticket]:
+    qs = Ticket.objects.select_related(
+        "enterprise__region",
+        "responsible_unit",
+        "leader__profile",
+        "owner__profile",
+        "raised_by__profile",
+    )
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return qs
+    q = NOTHING
+    if actor.sees_programmes_of_unit or actor.has(Role.CADRE) or actor.has(Role.ENTERPRISE):
+        q |= Q(enterprise_id__in=enterprise_ids(user=user))
+    if actor.has(Role.LEADER):
+        q |= Q(leader_id=user.pk)
+    if actor.has(Role.DEPARTMENT) and actor.unit_id:
+        q |= Q(responsible_unit_id=actor.unit_id) | Q(co_units=actor.unit_id)
+    return qs.filter(pk__in=Ticket.objects.filter(q).values("pk"))
+
+
+def ticket_event_list(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
+    return TicketEvent.objects.filter(
+        ticket__in=ticket_list(user=user).filter(pk=ticket.pk).values("pk")
+    ).select_related("actor__profile")
+
+
+def attachment_list(*, user: User) -> QuerySet[TicketAttachment]:
+    return TicketAttachment.objects.filter(ticket__in=ticket_list(user=user).values("pk"))
+
+
+def colour_q(colour: str, now=None) -> Q:
+    """The colour as a database condition, so lists filter and count by it."""
+    now = now or timezone.now()
+    running = Q(state__in=CLOCK_STATES, deadline__isnull=False)
+    if colour == Colour.RED:
+        return running & Q(deadline__lt=now)
+    if colour == Colour.YELLOW:
+        return running & Q(deadline__gte=now, yellow_at__lte=now)
+    return running & Q(deadline__gte=now) & (Q(yellow_at__gt=now) | Q(yellow_at__isnull=True))
+
+
+def state_counts(queryset: QuerySet[Ticket]) -> dict[str, int]:
+    return dict(queryset.order_by().values_list("state").annotate(n=Count("pk")))
+
+
+def open_duplicates(*, user: User, enterprise_id: int, category: str) -> QuerySet[Ticket]:
+    """Open tickets of the same enterprise and category, shown before a new one is saved."""
+    return ticket_list(user=user).filter(
+        enterprise_id=enterprise_id, category=category, state__in=OPEN_STATES
+    )
+
+
+def department_inbox(*, user: User) -> QuerySet[Ticket]:
+    actor = actor_for(user)
+    if not actor.unit_id:
+        return Ticket.objects.none()
+    return (
+        ticket_list(user=user)
+        .filter(responsible_unit_id=actor.unit_id, state__in=CLOCK_STATES)
+        .order_by("deadline")
+    )
+
+
+def unit_handler_list(*, user: User, unit_id: int | None) -> QuerySet:
+    """Active department handlers of a unit (whom a ticket can be handed over to)."""
+    from django.contrib.auth import get_user_model
+
+    if not unit_id or not getattr(user, "is_authenticated", False):
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.DEPARTMENT, profile__unit_id=unit_id)
+        .select_related("profile")
+        .distinct()
+        .order_by("profile__name", "pk")
+    )
+
+
+def raisable_enterprise_list(*, user: User) -> QuerySet:
+    """Enterprises the user may raise tickets for: a cadre's stationed ones, a contact's own."""
+    from enterprises.selectors import enterprise_list
+    from stationing.models import Assignment
+
+    actor = actor_for(user)
+    q = NOTHING
+    if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
+        q |= Q(pk=actor.enterprise_id)
+    if actor.has(Role.CADRE) and actor.profile_id:
+        q |= Q(pk__in=Assignment.objects.filter(cadre_id=actor.profile_id).values("enterprise_id"))
+    return enterprise_list(user=user).filter(q).order_by("name", "pk")
+
+
+def report_problem_list(*, user: User) -> QuerySet:
+    """Problem lines of the half-month reports the user may read."""
+    from stationing.models import ReportProblem
+    from stationing.selectors import report_list
+
+    return ReportProblem.objects.filter(
+        report__in=report_list(user=user).values("pk")
+    ).select_related("report__assignment__enterprise", "report__period")
+
+
+def extension_list(*, user: User, ticket: Ticket) -> QuerySet:
+    from supervision.models import ExtensionRequest
+
+    return ExtensionRequest.objects.filter(
+        ticket__in=ticket_list(user=user).filter(pk=ticket.pk).values("pk")
+    ).select_related("requested_by__profile", "decided_by__profile")
+
+
+def awaiting_rating(*, user: User) -> QuerySet[Ticket]:
+    """Answered tickets the user may rate (the enterprise contact's, or a cadre's when the
+    enterprise has no login)."""
+    from supervision.choices import TicketState
+    from supervision.services import can_rate
+
+    answered = (
+        ticket_list(user=user).filter(state=TicketState.ANSWERED).order_by("answered_at", "pk")
+    )
+    return answered.filter(pk__in=[t.pk for t in answered if can_rate(user, t)])
+
+
+def person_names(*, usernames) -> dict[str, str]:
+    """Profile names by username (the timeline names whom a ticket was handed over to)."""
+    from django.contrib.auth import get_user_model
+
+    rows = get_user_model().objects.filter(username__in=list(usernames))
+    return {
+        username: name or username
+        for username, name in rows.values_list("username", "profile__name")
+    }

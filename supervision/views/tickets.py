@@ -1,0 +1,618 @@
+"""Ticket pages: list, detail with its actions, raising, inbox, enterprise page, attachments and
+the office's calendar settings.
+
+Reads go through supervision.selectors (scoped: a ticket out of scope is a 404, attachments
+included), writes through supervision.services. Which actions a user sees and may post is
+decided by supervision.permissions: a role that may not take a step gets 403; a step its role
+may take but the ticket's state no longer allows (someone acted first) comes back as a message.
+"""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from core.choices import Role
+from core.dates import local_date
+from core.forms import apply_validation_error
+from core.roles import actor_for
+from core.selectors import unit_list
+from core.views import (
+    FilteredListView,
+    PortalLoginRequiredMixin,
+    RoleRequiredMixin,
+    ServiceFormView,
+)
+from stationing.selectors import report_list
+
+from .. import attachments, permissions, selectors, services
+from ..choices import TicketState
+from ..filtersets import TicketFilterSet
+from ..forms import tickets as forms
+from ..workdays import WorkCalendar, colour, working_days_left
+
+
+def annotate_clock(tickets, now: datetime.datetime | None = None) -> None:
+    """Set `colour` and `days_left` on each ticket, loading the calendar once for all."""
+    tickets = list(tickets)
+    now = now or timezone.now()
+    today = local_date(now)
+    deadlines = [t.deadline for t in tickets if t.deadline is not None]
+    calendar = None
+    if deadlines:
+        years = [today.year] + [local_date(d).year for d in deadlines]
+        calendar = WorkCalendar.load(min(years) - 1, max(years) + 1)
+    for ticket in tickets:
+        ticket.colour = colour(ticket, now)
+        ticket.days_left = (
+            working_days_left(ticket.deadline, today, calendar)
+            if ticket.colour is not None
+            else None
+        )
+
+
+class TicketListView(FilteredListView):
+    template_name = "supervision/tickets/ticket_list.html"
+    filterset_class = TicketFilterSet
+    context_object_name = "tickets"
+
+    def get_base_queryset(self):
+        return selectors.ticket_list(user=self.request.user).order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        annotate_clock(context["tickets"])
+        # Counts per state under the other filters, so the tabs say what a click would show.
+        params = self.request.GET.copy()
+        params.pop("state", None)
+        params.pop("page", None)
+        others = TicketFilterSet(
+            params or None,
+            queryset=selectors.ticket_list(user=self.request.user),
+            request=self.request,
+        )
+        counts = selectors.state_counts(others.qs if others.is_valid() else others.queryset)
+        context["state_tabs"] = [
+            {"value": value, "label": label, "count": counts.get(value, 0)}
+            for value, label in TicketState.choices
+            if counts.get(value)
+        ]
+        context["count_all"] = sum(counts.values())
+        context["current_state"] = self.request.GET.get("state", "")
+        context["is_office"] = actor_for(self.request.user).is_office
+        context["can_raise"] = _can_raise(self.request.user)
+        return context
+
+
+def _can_raise(user) -> bool:
+    actor = actor_for(user)
+    return actor.has(Role.CADRE) or actor.has(Role.ENTERPRISE)
+
+
+class TicketInboxView(RoleRequiredMixin, ListView):
+    template_name = "supervision/tickets/ticket_inbox.html"
+    context_object_name = "tickets"
+
+    def has_permission(self):
+        return actor_for(self.request.user).has(Role.DEPARTMENT)
+
+    def get_paginate_by(self, queryset):
+        return settings.PAGE_SIZE
+
+    def get_queryset(self):
+        return selectors.department_inbox(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        annotate_clock(context["tickets"])
+        context["unit"] = (
+            unit_list(user=self.request.user)
+            .filter(pk=actor_for(self.request.user).unit_id)
+            .first()
+        )
+        return context
+
+
+class TicketMineView(PortalLoginRequiredMixin, ListView):
+    """An enterprise contact's tickets (a cadre's: those they raised); first the answered ones
+    waiting for their rating."""
+
+    template_name = "supervision/tickets/ticket_mine.html"
+    context_object_name = "tickets"
+
+    def get_paginate_by(self, queryset):
+        return settings.PAGE_SIZE
+
+    def get_queryset(self):
+        user = self.request.user
+        actor = actor_for(user)
+        tickets = selectors.ticket_list(user=user)
+        if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
+            tickets = tickets.filter(enterprise_id=actor.enterprise_id)
+        else:
+            tickets = tickets.filter(raised_by=user)
+        return tickets.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        waiting = list(
+            selectors.awaiting_rating(user=user).filter(pk__in=self.get_queryset().values("pk"))
+        )
+        annotate_clock([*context["tickets"], *waiting])
+        context["awaiting"] = waiting
+        context["can_raise"] = _can_raise(user)
+        return context
+
+
+ACTIONS = {
+    permissions.ACCEPT: {
+        "label": gettext_lazy("受理"),
+        "form": forms.AcceptForm,
+        "button": "btn-primary",
+        "done": gettext_lazy("已受理。"),
+    },
+    permissions.ASSIGN: {
+        "label": gettext_lazy("交办"),
+        "form": forms.AssignForm,
+        "button": "btn-primary",
+        "done": gettext_lazy("已交办。"),
+    },
+    permissions.CONFIRM: {
+        "label": gettext_lazy("维持交办"),
+        "form": forms.CommentForm,
+        "button": "btn-outline-primary",
+        "done": gettext_lazy("已维持交办,承办单位已确定。"),
+    },
+    permissions.REJECT: {
+        "label": gettext_lazy("不予受理"),
+        "form": forms.RejectForm,
+        "button": "btn-outline-danger",
+        "done": gettext_lazy("已不予受理。"),
+    },
+    permissions.DECIDE_EXTENSION: {
+        "label": gettext_lazy("审批延期"),
+        "form": forms.ExtensionDecisionForm,
+        "button": "btn-primary",
+        "done": gettext_lazy("延期申请已审批。"),
+    },
+    permissions.PROGRESS: {
+        "label": gettext_lazy("记录进展"),
+        "form": forms.ProgressForm,
+        "button": "btn-primary",
+        "done": gettext_lazy("办理进展已记录。"),
+    },
+    permissions.ANSWER: {
+        "label": gettext_lazy("答复企业"),
+        "form": forms.AnswerForm,
+        "button": "btn-success",
+        "done": gettext_lazy("已答复,等待企业评价。"),
+    },
+    permissions.REQUEST_EXTENSION: {
+        "label": gettext_lazy("申请延期"),
+        "form": forms.ExtensionRequestForm,
+        "button": "btn-outline-warning",
+        "done": gettext_lazy("延期申请已提交督查室。"),
+    },
+    permissions.OBJECT: {
+        "label": gettext_lazy("提出交办异议"),
+        "form": forms.ObjectForm,
+        "button": "btn-outline-danger",
+        "done": gettext_lazy("交办异议已提交督查室。"),
+    },
+    permissions.HAND_OVER: {
+        "label": gettext_lazy("移交经办人"),
+        "form": forms.HandOverForm,
+        "button": "btn-outline-secondary",
+        "done": gettext_lazy("已移交。"),
+    },
+    permissions.RATE: {
+        "label": gettext_lazy("评价答复"),
+        "form": forms.RateForm,
+        "button": "btn-success",
+        "done": gettext_lazy("感谢您的评价。"),
+    },
+    permissions.WITHDRAW: {
+        "label": gettext_lazy("撤回诉求"),
+        "form": forms.WithdrawForm,
+        "button": "btn-outline-secondary",
+        "done": gettext_lazy("诉求已撤回。"),
+    },
+    permissions.ESCALATE: {
+        "label": gettext_lazy("升级督办"),
+        "form": forms.EscalateForm,
+        "button": "btn-outline-danger",
+        "done": gettext_lazy("已升级督办。"),
+    },
+}
+
+
+SLUGS = {name: name.replace("_", "-") for name in ACTIONS}
+
+
+ACTION_FOR_SLUG = {slug: name for name, slug in SLUGS.items()}
+
+
+def action_label(action: str, ticket) -> str:
+    if action == permissions.ASSIGN:
+        if ticket.state == TicketState.SUBMITTED:
+            return _("受理并交办")
+        if ticket.state == TicketState.OBJECTED:
+            return _("改派")
+    return str(ACTIONS[action]["label"])
+
+
+def make_action_form(action: str, ticket, user, data=None, files=None):
+    return ACTIONS[action]["form"](data, files, prefix=SLUGS[action], ticket=ticket, user=user)
+
+
+def scoped_ticket(user, pk):
+    queryset = selectors.ticket_list(user=user).prefetch_related("co_units")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _name_hand_over_targets(events) -> None:
+    usernames = {e.data.get("to") for e in events if e.kind == "hand_over" and e.data}
+    usernames.discard(None)
+    if not usernames:
+        return
+    names = selectors.person_names(usernames=usernames)
+    for event in events:
+        if event.kind == "hand_over" and event.data:
+            event.to_name = names.get(event.data.get("to")) or ""
+
+
+def detail_context(request, ticket, bound=None) -> dict:
+    """Everything the detail page shows; `bound` is an action form with errors to show again."""
+    user = request.user
+    now = timezone.now()
+    annotate_clock([ticket], now)
+    files = list(
+        selectors.attachment_list(user=user)
+        .filter(ticket=ticket)
+        .select_related("uploaded_by__profile")
+        .order_by("uploaded_at", "pk")
+    )
+    by_event = {}
+    for attachment in files:
+        by_event.setdefault(attachment.event_id, []).append(attachment)
+    events = list(selectors.ticket_event_list(user=user, ticket=ticket).order_by("at", "pk"))
+    for event in events:
+        event.files = by_event.get(event.pk, [])
+    _name_hand_over_targets(events)
+    allowed = permissions.allowed_actions(user, ticket, now)
+    actions = []
+    for action in allowed:
+        form = bound if bound is not None and bound.prefix == SLUGS[action] else None
+        actions.append(
+            {
+                "name": action,
+                "slug": SLUGS[action],
+                "label": action_label(action, ticket),
+                "button": ACTIONS[action]["button"],
+                "form": form or make_action_form(action, ticket, user),
+                "open": form is not None,
+                "url": reverse("ticket-action", args=[ticket.pk, SLUGS[action]]),
+            }
+        )
+    if bound is not None and not any(a["open"] for a in actions):
+        messages.error(request, _("该操作当前不可用。"))
+    problem = ticket.report_problem if ticket.report_problem_id else None
+    report_visible = bool(problem and report_list(user=user).filter(pk=problem.report_id).exists())
+    return {
+        "ticket": ticket,
+        "events": events,
+        "extensions": selectors.extension_list(user=user, ticket=ticket),
+        "attachments": files,
+        "actions": actions,
+        "problem": problem,
+        "report_visible": report_visible,
+        "owner_is_unit_pending": ticket.owner_id is None and ticket.responsible_unit_id,
+        "objection_open": permissions.OBJECT in allowed,
+        "now": now,
+    }
+
+
+class TicketDetailView(PortalLoginRequiredMixin, TemplateView):
+    template_name = "supervision/tickets/ticket_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(detail_context(self.request, scoped_ticket(self.request.user, kwargs["pk"])))
+        return context
+
+
+class TicketActionView(PortalLoginRequiredMixin, View):
+    """POST /tickets/<pk>/<action>/: one step of the loop through its service."""
+
+    def get(self, request, pk, action):
+        return redirect("ticket-detail", pk=pk)
+
+    def post(self, request, pk, action):
+        name = ACTION_FOR_SLUG.get(action)
+        if name is None:
+            raise Http404
+        ticket = scoped_ticket(request.user, pk)
+        if not permissions.may_attempt(request.user, ticket, name):
+            raise PermissionDenied
+        form = make_action_form(name, ticket, request.user, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    self.perform(name, ticket, form)
+            except ValidationError as exc:
+                if getattr(exc, "code", None) == "state" or not hasattr(exc, "error_dict"):
+                    # Refused by the state machine (e.g. another officer acted first).
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect("ticket-detail", pk=ticket.pk)
+                apply_validation_error(form, exc)
+            else:
+                if isinstance(form, forms.AttachmentFormMixin):
+                    form.discard_staged()
+                messages.success(request, str(ACTIONS[name]["done"]))
+                return redirect("ticket-detail", pk=ticket.pk)
+        if isinstance(form, forms.AttachmentFormMixin):
+            form.keep_for_redisplay()
+        ticket = scoped_ticket(request.user, pk)
+        context = detail_context(request, ticket, bound=form)
+        return render(request, "supervision/tickets/ticket_detail.html", context)
+
+    def perform(self, name, ticket, form):
+        user = self.request.user
+        data = form.cleaned_data
+        if name == permissions.ACCEPT:
+            return services.ticket_accept(ticket=ticket, by=user)
+        if name == permissions.REJECT:
+            return services.ticket_reject(ticket=ticket, by=user, reason=data["reason"])
+        if name == permissions.ASSIGN:
+            assignment = {
+                "level": data["level"],
+                "responsible_unit": data["responsible_unit"],
+                "co_units": list(data["co_units"]),
+                "leader": data["leader"],
+                "comment": data["comment"],
+            }
+            if ticket.state == TicketState.SUBMITTED:
+                return services.ticket_accept_and_assign(ticket=ticket, by=user, **assignment)
+            return services.ticket_assign(ticket=ticket, by=user, **assignment)
+        if name == permissions.CONFIRM:
+            return services.ticket_confirm_assignment(
+                ticket=ticket, by=user, comment=data["comment"]
+            )
+        if name == permissions.OBJECT:
+            return services.ticket_object(ticket=ticket, by=user, reason=data["reason"])
+        if name == permissions.HAND_OVER:
+            return services.ticket_hand_over(
+                ticket=ticket, by=user, to=data["to"], comment=data["comment"]
+            )
+        if name == permissions.PROGRESS:
+            ticket = services.ticket_progress(ticket=ticket, by=user, comment=data["comment"])
+            return self.attach(ticket, form)
+        if name == permissions.REQUEST_EXTENSION:
+            return services.ticket_request_extension(
+                ticket=ticket, by=user, days=data["days"], reason=data["reason"]
+            )
+        if name == permissions.DECIDE_EXTENSION:
+            return services.ticket_decide_extension(
+                ticket=ticket,
+                by=user,
+                approve=data["decision"] == "approve",
+                comment=data["comment"],
+            )
+        if name == permissions.ANSWER:
+            ticket = services.ticket_answer(ticket=ticket, by=user, answer=data["answer"])
+            return self.attach(ticket, form)
+        if name == permissions.RATE:
+            return services.ticket_rate(
+                ticket=ticket, by=user, satisfaction=data["satisfaction"], comment=data["comment"]
+            )
+        if name == permissions.WITHDRAW:
+            return services.ticket_withdraw(ticket=ticket, by=user, reason=data["reason"])
+        if name == permissions.ESCALATE:
+            return services.ticket_escalate(ticket=ticket, by=user, reason=data["reason"])
+        raise Http404
+
+    def attach(self, ticket, form):
+        files = form.files_to_attach()
+        if files:
+            attach_all(ticket, self.request.user, files)
+        return ticket
+
+
+def attach_all(ticket, user, files) -> None:
+    """Attach the form's files to the step just taken (staged files are closed afterwards)."""
+    try:
+        services.ticket_attach_many(ticket=ticket, by=user, uploads=files)
+    finally:
+        for upload in files:
+            if not hasattr(upload, "content_type"):  # a staged file we opened
+                upload.close()
+
+
+class TicketCreateView(RoleRequiredMixin, ServiceFormView):
+    form_class = forms.TicketCreateForm
+    template_name = "supervision/tickets/ticket_form.html"
+    title = gettext_lazy("提出企业诉求")
+    success_message = gettext_lazy("诉求已提交,督查室受理后会交办相关部门。")
+
+    def has_permission(self):
+        return _can_raise(self.request.user)
+
+    @cached_property
+    def enterprises(self):
+        return selectors.raisable_enterprise_list(user=self.request.user)
+
+    @cached_property
+    def chosen_enterprise(self):
+        value = self.request.GET.get("enterprise", "")
+        if not value:
+            return None
+        if not value.isdigit():
+            raise Http404
+        return get_object_or_404(self.enterprises, pk=int(value))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        kwargs["enterprises"] = self.enterprises
+        return kwargs
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.chosen_enterprise is not None:
+            initial["enterprise"] = self.chosen_enterprise.pk
+        return initial
+
+    def get_cancel_url(self):
+        if self.chosen_enterprise is not None:
+            return reverse("enterprise-detail", args=[self.chosen_enterprise.pk])
+        return reverse("ticket-list")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("duplicates", [])
+        context["problem"] = getattr(self, "problem", None)
+        return context
+
+    def form_invalid(self, form):
+        form.keep_for_redisplay()
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        if not data.get("confirm_duplicate"):
+            duplicates = list(
+                selectors.open_duplicates(
+                    user=self.request.user,
+                    enterprise_id=data["enterprise"].pk,
+                    category=data["category"],
+                ).order_by("-created_at")[:10]
+            )
+            if duplicates:
+                form.keep_for_redisplay()
+                form.data["confirm_duplicate"] = "True"
+                annotate_clock(duplicates)
+                return self.render_to_response(
+                    self.get_context_data(form=form, duplicates=duplicates)
+                )
+        response = super().form_valid(form)
+        if not form.errors:
+            form.discard_staged()
+        return response
+
+    def perform(self, form):
+        data = form.cleaned_data
+        ticket = services.ticket_create(
+            by=self.request.user,
+            enterprise=data["enterprise"],
+            category=data["category"],
+            title=data["title"],
+            description=data["description"],
+            urgency=data["urgency"],
+            report_problem=getattr(self, "problem", None),
+        )
+        files = form.files_to_attach()
+        if files:
+            attach_all(ticket, self.request.user, files)
+        return ticket
+
+    def get_success_url_for(self, obj):
+        return reverse("ticket-detail", args=[obj.pk])
+
+
+class TicketFromProblemView(TicketCreateView):
+    """One action from a half-month report's problem line: the problem text prefilled, the
+    ticket linked to it. A problem already turned into a ticket goes to that ticket."""
+
+    title = gettext_lazy("问题转为诉求")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.problem = get_object_or_404(
+            selectors.report_problem_list(user=request.user), pk=kwargs["problem_pk"]
+        )
+        existing = selectors.ticket_list(user=request.user).filter(report_problem=self.problem)
+        existing = existing.first()
+        if existing is not None:
+            messages.info(request, _("该问题已转为诉求 %(number)s。") % {"number": existing.number})
+            return redirect("ticket-detail", pk=existing.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def enterprises(self):
+        return selectors.raisable_enterprise_list(user=self.request.user).filter(
+            pk=self.problem.report.assignment.enterprise_id
+        )
+
+    def has_permission(self):
+        return services.can_raise_for(
+            self.request.user, self.problem.report.assignment.enterprise_id
+        )
+
+    @cached_property
+    def chosen_enterprise(self):
+        return self.enterprises.first()
+
+    def get_initial(self):
+        initial = super().get_initial()
+        text = self.problem.description.strip()
+        initial["title"] = problem_title(text)
+        initial["description"] = text
+        return initial
+
+    def get_cancel_url(self):
+        return reverse("report-detail", args=[self.problem.report_id])
+
+    def get_context_data(self, **kwargs):
+        report = self.problem.report
+        kwargs.setdefault(
+            "subtitle",
+            _("来自 %(enterprise)s %(period)s半月报")
+            % {
+                "enterprise": report.assignment.enterprise.name,
+                "period": report.period.label,
+            },
+        )
+        return super().get_context_data(**kwargs)
+
+
+def problem_title(text: str, limit: int = 40) -> str:
+    """The first sentence of a problem line, at most `limit` characters."""
+    first = text.splitlines()[0] if text else ""
+    for mark in "。;;!?!?":
+        if mark in first:
+            first = first.split(mark, 1)[0]
+    first = re.sub(r"[,,、\s]+$", "", first.strip())
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+class AttachmentDownloadView(PortalLoginRequiredMixin, View):
+    def get(self, request, pk):
+        attachment = get_object_or_404(selectors.attachment_list(user=request.user), pk=pk)
+        try:
+            handle = attachments.open_stored(attachment.storage_name)
+        except (OSError, ValueError):
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response

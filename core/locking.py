@@ -26,6 +26,29 @@ def stale_message(current) -> str:
     }
 
 
+def lock_for_edit(queryset, pk, *, expected_version: int | None):
+    """The row `pk` of `queryset`, locked for this transaction (SELECT ... FOR UPDATE).
+
+    Raises StaleEditError when `expected_version` is given and someone saved a newer version
+    first. `queryset` may carry select_related for what the caller needs (its own table is the
+    only one locked). Must run inside transaction.atomic.
+    """
+    current = (
+        queryset.select_for_update(of=("self",)).select_related("updated_by__profile").get(pk=pk)
+    )
+    if expected_version is not None and current.version != int(expected_version):
+        raise StaleEditError(stale_message(current), code="stale")
+    return current
+
+
+def save_new_version(instance, *, by, **save_kwargs) -> None:
+    """Save `instance` as a new version by `by`: the one place a version number goes up, so an
+    edit form opened on the previous version is refused (StaleEditError) when it is saved."""
+    instance.version = instance.version + 1
+    instance.updated_by = by
+    instance.save(**save_kwargs)
+
+
 def save_versioned(instance, *, by, expected_version: int | None, fields: dict):
     """Apply `fields` to `instance` and save it, unless someone saved a newer version first.
 
@@ -34,19 +57,11 @@ def save_versioned(instance, *, by, expected_version: int | None, fields: dict):
     """
     model = type(instance)
     with transaction.atomic():
-        current = (
-            model.objects.select_for_update(of=("self",))
-            .select_related("updated_by__profile")
-            .get(pk=instance.pk)
-        )
-        if expected_version is not None and current.version != int(expected_version):
-            raise StaleEditError(stale_message(current), code="stale")
+        current = lock_for_edit(model.objects.all(), instance.pk, expected_version=expected_version)
         for name, value in fields.items():
             setattr(current, name, value)
         current.full_clean()
-        current.version = current.version + 1
-        current.updated_by = by
-        current.save()
+        save_new_version(current, by=by)
     return current
 
 

@@ -9,6 +9,7 @@ enterprise_a (contact of ent_a), outsider (no role).
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from core.choices import Role
 
@@ -47,6 +48,15 @@ def celery_in_process(request):
 def fast_password_hashing(settings):
     # PBKDF2 costs seconds per fixture user; the tests check roles, not hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def chinese_after_each_test():
+    """A request activates its user's language on the thread and nothing switches it back, so a
+    test that chose English would leave later tests (pytest-django runs the database-free ones
+    last) reading English messages."""
+    yield
+    translation.deactivate()
 
 
 def _person(username, roles, **profile):

@@ -39,6 +39,12 @@ def claim_token(*, token: str | None, user) -> SubmissionToken | None:
         raise AlreadySubmitted(existing.result_url if existing else "") from None
 
 
+def record_result(token: SubmissionToken, url: str) -> None:
+    """Where the submission of `token` led, so a repeat is sent there too."""
+    token.result_url = url
+    token.save(update_fields=["result_url"])
+
+
 def previous_submission(*, token: str | None, user) -> SubmissionToken | None:
     """The committed submission of this create-form token, if any.
 

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 
 from .forms import SMALL_CSS, apply_validation_error, widget_css_class
-from .idempotency import AlreadySubmitted, claim_token, previous_submission
+from .idempotency import AlreadySubmitted, claim_token, previous_submission, record_result
 from .locking import StaleEditError
 from .permissions import is_office, is_office_or_leader
 
@@ -206,8 +206,7 @@ class ServiceFormView(PortalLoginRequiredMixin, FormView):
                 obj = self.perform(form)
                 url = self.get_success_url_for(obj)
                 if token is not None:
-                    token.result_url = url
-                    token.save(update_fields=["result_url"])
+                    record_result(token, url)
         except AlreadySubmitted as exc:
             messages.info(self.request, self.duplicate_message)
             return redirect(exc.result_url or self.get_cancel_url())

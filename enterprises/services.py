@@ -1,4 +1,8 @@
-"""Writes for enterprises, surveys and monthly indicators (pages, API and import share them)."""
+"""Writes for enterprises, surveys and monthly indicators (pages, API and import share them).
+
+Each write asks enterprises.permissions on behalf of `by`; `by=None` is the system (the demo
+loader, the import command run without --user).
+"""
 
 from datetime import date
 
@@ -9,12 +13,28 @@ from django.utils.translation import gettext as _
 
 from core.locking import create_tracked, save_versioned
 
+from .choices import IndicatorSource
 from .models import Enterprise, EnterpriseSurvey, IndicatorReport
+from .permissions import may_edit_enterprise, may_record_enterprise_data, may_record_statistics
 from .validators import normalize_credit_code
+
+
+def _check_recorder(by: User | None, enterprise_id: int, source: str | None = None) -> None:
+    """`by` may record for this enterprise, and figures marked as the statistics bureau's only
+    when `by` is the office (a field error, so the form or the API shows it on `source`)."""
+    if by is None:
+        return
+    may_record_enterprise_data(by, enterprise_id).check()
+    if source is not None and source != IndicatorSource.CADRE:
+        verdict = may_record_statistics(by)
+        if not verdict:
+            raise ValidationError({"source": verdict.reason})
 
 
 @transaction.atomic
 def enterprise_create(*, by: User | None, **fields) -> Enterprise:
+    if by is not None:
+        may_edit_enterprise(by).check()
     fields["credit_code"] = normalize_credit_code(fields.get("credit_code", ""))
     return create_tracked(Enterprise, by=by, fields=fields)
 
@@ -23,6 +43,8 @@ def enterprise_create(*, by: User | None, **fields) -> Enterprise:
 def enterprise_update(
     *, enterprise: Enterprise, by: User | None, expected_version: int | None, **fields
 ) -> Enterprise:
+    if by is not None:
+        may_edit_enterprise(by).check()
     if "credit_code" in fields:
         fields["credit_code"] = normalize_credit_code(fields["credit_code"])
     return save_versioned(enterprise, by=by, expected_version=expected_version, fields=fields)
@@ -30,6 +52,7 @@ def enterprise_update(
 
 @transaction.atomic
 def survey_create(*, by: User | None, enterprise: Enterprise, **fields) -> EnterpriseSurvey:
+    _check_recorder(by, enterprise.pk)
     fields.setdefault("surveyed_by", by)
     return create_tracked(EnterpriseSurvey, by=by, fields={"enterprise": enterprise, **fields})
 
@@ -38,6 +61,9 @@ def survey_create(*, by: User | None, enterprise: Enterprise, **fields) -> Enter
 def survey_update(
     *, survey: EnterpriseSurvey, by: User | None, expected_version: int | None, **fields
 ) -> EnterpriseSurvey:
+    _check_recorder(by, survey.enterprise_id)
+    if "enterprise" in fields:
+        _check_recorder(by, fields["enterprise"].pk)
     return save_versioned(survey, by=by, expected_version=expected_version, fields=fields)
 
 
@@ -47,6 +73,7 @@ def first_of_month(value: date) -> date:
 
 @transaction.atomic
 def indicator_create(*, by: User | None, enterprise: Enterprise, month: date, **fields):
+    _check_recorder(by, enterprise.pk, fields.get("source"))
     month = first_of_month(month)
     if IndicatorReport.objects.filter(enterprise=enterprise, month=month).exists():
         raise ValidationError(
@@ -62,6 +89,9 @@ def indicator_create(*, by: User | None, enterprise: Enterprise, month: date, **
 def indicator_update(
     *, indicator: IndicatorReport, by: User | None, expected_version: int | None, **fields
 ) -> IndicatorReport:
+    _check_recorder(by, indicator.enterprise_id, fields.get("source"))
+    if "enterprise" in fields:
+        _check_recorder(by, fields["enterprise"].pk)
     if "month" in fields:
         fields["month"] = first_of_month(fields["month"])
     return save_versioned(indicator, by=by, expected_version=expected_version, fields=fields)
@@ -70,6 +100,7 @@ def indicator_update(
 @transaction.atomic
 def indicator_upsert(*, by: User | None, enterprise: Enterprise, month: date, **fields):
     """Create or overwrite one month's figures (the statistics bureau's import is authoritative)."""
+    _check_recorder(by, enterprise.pk, fields.get("source"))
     month = first_of_month(month)
     existing = (
         IndicatorReport.objects.select_for_update(of=("self",))

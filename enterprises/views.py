@@ -17,7 +17,6 @@ from django.views.generic import DetailView
 from core.panels import render_panels
 from core.views import (
     FilteredListView,
-    OfficeRequiredMixin,
     PortalLoginRequiredMixin,
     RoleRequiredMixin,
     ServiceFormView,
@@ -33,7 +32,7 @@ from .forms import (
     IndicatorUpdateForm,
     SurveyForm,
 )
-from .permissions import can_edit_enterprise, can_record_enterprise_data
+from .permissions import may_edit_enterprise, may_record_enterprise_data
 from .selectors import enterprise_list, indicator_list, survey_list
 
 MONEY_FIELDS = ("fixed_assets", "output_value", "sales", "profit_tax")
@@ -49,7 +48,7 @@ class EnterpriseListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_edit"] = can_edit_enterprise(self.request.user)
+        context["can_edit"] = bool(may_edit_enterprise(self.request.user))
         return context
 
 
@@ -70,15 +69,15 @@ class EnterpriseDetailView(PortalLoginRequiredMixin, DetailView):
         )
         # Panels of the apps above this one (the cadres stationed here, from stationing).
         context["panels"] = render_panels("enterprise-detail", self.request, enterprise)
-        context["can_edit"] = can_edit_enterprise(user)
-        context["can_record"] = can_record_enterprise_data(user, enterprise.pk)
+        context["can_edit"] = bool(may_edit_enterprise(user))
+        context["can_record"] = bool(may_record_enterprise_data(user, enterprise.pk))
         return context
 
 
 # --- Enterprise create / edit (office) --------------------------------------------------------
 
 
-class EnterpriseFormMixin:
+class EnterpriseFormMixin(RoleRequiredMixin):
     fieldsets = [
         (_("基本信息"), ["name", "credit_code", "region", "address"], "col-12"),
         (
@@ -94,6 +93,10 @@ class EnterpriseFormMixin:
         (_("经营情况"), ["main_products"], "col-12"),
     ]
 
+    def has_permission(self):
+        may_edit_enterprise(self.request.user).check()
+        return True
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
@@ -103,7 +106,7 @@ class EnterpriseFormMixin:
         return reverse("enterprise-detail", args=[obj.pk])
 
 
-class EnterpriseCreateView(EnterpriseFormMixin, OfficeRequiredMixin, ServiceFormView):
+class EnterpriseCreateView(EnterpriseFormMixin, ServiceFormView):
     form_class = EnterpriseCreateForm
     title = _("登记企业")
 
@@ -114,7 +117,7 @@ class EnterpriseCreateView(EnterpriseFormMixin, OfficeRequiredMixin, ServiceForm
         return services.enterprise_create(by=self.request.user, **self.service_fields(form))
 
 
-class EnterpriseUpdateView(EnterpriseFormMixin, OfficeRequiredMixin, ServiceUpdateView):
+class EnterpriseUpdateView(EnterpriseFormMixin, ServiceUpdateView):
     form_class = EnterpriseUpdateForm
     title = _("修改企业信息")
     selector = enterprise_list
@@ -134,7 +137,8 @@ class EnterpriseRecordMixin(RoleRequiredMixin):
         return get_object_or_404(enterprise_list(user=self.request.user), pk=self.kwargs["pk"])
 
     def has_permission(self):
-        return can_record_enterprise_data(self.request.user, self.enterprise.pk)
+        may_record_enterprise_data(self.request.user, self.enterprise.pk).check()
+        return True
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("subtitle", self.enterprise.name)
@@ -234,7 +238,8 @@ class IndicatorUpdateView(RoleRequiredMixin, ServiceFormView):
         return get_object_or_404(indicator_list(user=self.request.user), pk=self.kwargs["pk"])
 
     def has_permission(self):
-        return can_record_enterprise_data(self.request.user, self.object.enterprise_id)
+        may_record_enterprise_data(self.request.user, self.object.enterprise_id).check()
+        return True
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

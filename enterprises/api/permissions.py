@@ -1,12 +1,13 @@
 """API permission classes for enterprise data; the predicates live in enterprises.permissions."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from core.choices import Role
-from core.permissions import is_office
-from core.roles import actor_for
-from enterprises.permissions import can_record_enterprise_data
+from enterprises.permissions import (
+    RECORD_REASON,
+    may_edit_enterprise,
+    may_record_enterprise_data,
+    may_record_some_enterprise_data,
+)
 
 
 class RecordsEnterpriseData(BasePermission):
@@ -17,14 +18,26 @@ class RecordsEnterpriseData(BasePermission):
     existing record, whether this user may record for its enterprise.
     """
 
-    message = _("只有督查室或该企业的驻企干部可以填报。")
+    message = RECORD_REASON
 
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
             return True
-        return is_office(request.user) or actor_for(request.user).has(Role.CADRE)
+        return bool(may_record_some_enterprise_data(request.user))
 
     def has_object_permission(self, request, view, obj):
         if request.method in SAFE_METHODS:
             return True
-        return can_record_enterprise_data(request.user, obj.enterprise_id)
+        return bool(may_record_enterprise_data(request.user, obj.enterprise_id))
+
+
+class EditsEnterprises(BasePermission):
+    """Enterprises: reads for any signed-in user (the selector scopes them), writes for those
+    enterprises.permissions.may_edit_enterprise allows."""
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        verdict = may_edit_enterprise(request.user)
+        self.message = verdict.reason
+        return bool(verdict)

@@ -8,11 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.base import ServiceModelSerializer
-from core.permissions import is_office
 from core.selectors import territory_regions
-from enterprises.choices import IndicatorSource
 from enterprises.models import Enterprise, EnterpriseSurvey, IndicatorReport
-from enterprises.permissions import can_record_enterprise_data
+from enterprises.permissions import may_record_enterprise_data
 from enterprises.selectors import enterprise_list
 from enterprises.validators import normalize_credit_code
 
@@ -69,8 +67,15 @@ class RecordedDataSerializer(ServiceModelSerializer):
 
     scoped_fields = {"enterprise": lambda user: enterprise_list(user=user)}
 
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            # A record stays with its enterprise, as on the page (whose URL names it).
+            fields["enterprise"].read_only = True
+        return fields
+
     def validate_enterprise(self, enterprise):
-        if not can_record_enterprise_data(self.user, enterprise.pk):
+        if not may_record_enterprise_data(self.user, enterprise.pk):
             self.fields["enterprise"].fail("does_not_exist", pk_value=enterprise.pk)
         return enterprise
 
@@ -123,10 +128,6 @@ class IndicatorReportSerializer(RecordedDataSerializer):
             "version",
         ]
         read_only_fields = ["reported_by"]
+        # Who may mark figures as the statistics bureau's: enterprises.services asks
+        # enterprises.permissions.may_record_statistics and answers on `source`.
         extra_kwargs = {"month": {"help_text": _("任意一天均可,保存为该月第一天。")}}
-
-    def validate_source(self, value):
-        # Figures marked as the statistics bureau's come from the office (or its import).
-        if value != IndicatorSource.CADRE and not is_office(self.user):
-            raise serializers.ValidationError(_("只有督查室可以录入统计部门数据。"))
-        return value

@@ -3,9 +3,8 @@
 from rest_framework.permissions import IsAuthenticated
 
 from core.api.base import ServiceViewSet
-from core.api.permissions import OfficeWrites
 from enterprises import services
-from enterprises.api.permissions import RecordsEnterpriseData
+from enterprises.api.permissions import EditsEnterprises, RecordsEnterpriseData
 from enterprises.api.serializers import (
     EnterpriseSerializer,
     EnterpriseSurveySerializer,
@@ -23,7 +22,7 @@ class EnterpriseViewSet(ServiceViewSet):
     """企业 (enterprises). `?q=` searches name and credit code; `?region=` includes townships."""
 
     serializer_class = EnterpriseSerializer
-    permission_classes = [IsAuthenticated, OfficeWrites]
+    permission_classes = [IsAuthenticated, EditsEnterprises]
     filterset_class = EnterpriseFilterSet
     ordering_fields = ["name", "credit_code", "industry", "size", "employees", "updated_at"]
     create_service = staticmethod(services.enterprise_create)

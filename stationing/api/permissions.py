@@ -2,10 +2,30 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from core.choices import Role
-from core.roles import actor_for
+from ..permissions import is_cadre, may_decide, may_edit_unit, may_set_up
 
-from ..permissions import may_decide
+
+class SetsUp(BasePermission):
+    """Programmes, work groups, cadres, assignments and units: reads for any signed-in user (the
+    selector scopes them), writes for the office (may_set_up)."""
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        verdict = may_set_up(request.user)
+        self.message = verdict.reason
+        return bool(verdict)
+
+
+class EditsUnits(SetsUp):
+    """Units are readable by everyone; the office edits those of its territory (may_edit_unit)."""
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in SAFE_METHODS:
+            return True
+        verdict = may_edit_unit(request.user, obj)
+        self.message = verdict.reason
+        return bool(verdict)
 
 
 class CadreWritesOfficeDecides(BasePermission):
@@ -26,7 +46,7 @@ class CadreWritesOfficeDecides(BasePermission):
             self.message = verdict.reason
             return bool(verdict)
         self.message = view.writer_message
-        return actor_for(request.user).has(Role.CADRE)
+        return bool(is_cadre(request.user))
 
     def has_object_permission(self, request, view, obj):
         if request.method in SAFE_METHODS or view.action in view.office_actions:

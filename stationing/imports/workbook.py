@@ -28,6 +28,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from stationing.permissions import may_import
+
 from .assignment_sheet import AssignmentSheet
 from .base import (
     CREATE,
@@ -425,7 +427,10 @@ def run_import(
     author of every change; None (the management command) is unrestricted. `before_write` runs
     inside the transaction before anything is written (the page claims its submission token
     there, so a double-clicked confirm imports once); whatever it raises rolls everything back.
+    Raises PermissionDenied when `user` may not import (stationing.permissions.may_import).
     """
+    if user is not None:
+        may_import(user).check()
     report = ImportReport(commit=commit)
     ctx = ImportContext(user)
     try:

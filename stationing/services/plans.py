@@ -8,17 +8,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.locking import StaleEditError, stale_message
+from core.locking import lock_for_edit, save_new_version
 
 from ..choices import ItemStatus, PlanState
 from ..models import Programme, WorkPlan, WorkPlanItem, WorkPlanVersion
+from ..permissions import may_decide, may_submit_plan, may_write_plan, may_write_work_plan
 
 ITEM_FIELDS = ("area", "title", "target", "owner", "due_date")
 SNAPSHOT_FIELDS = (*ITEM_FIELDS, "position")
 
 
+# `by=None` is the system (the demo loader, tests): the predicates guard what people do.
+
+
 @transaction.atomic
 def work_plan_get_or_create(*, programme: Programme, enterprise, by: User | None) -> WorkPlan:
+    if by is not None:
+        may_write_plan(by, programme_id=programme.pk, enterprise_id=enterprise.pk).check()
     plan, _created = WorkPlan.objects.get_or_create(
         programme=programme, enterprise=enterprise, defaults={"updated_by": by}
     )
@@ -26,14 +32,7 @@ def work_plan_get_or_create(*, programme: Programme, enterprise, by: User | None
 
 
 def _lock_plan(plan: WorkPlan, expected_version: int | None) -> WorkPlan:
-    current = (
-        WorkPlan.objects.select_for_update(of=("self",))
-        .select_related("updated_by__profile")
-        .get(pk=plan.pk)
-    )
-    if expected_version is not None and current.version != int(expected_version):
-        raise StaleEditError(stale_message(current), code="stale")
-    return current
+    return lock_for_edit(WorkPlan.objects.all(), plan.pk, expected_version=expected_version)
 
 
 def _clean_item(data: dict, index: int) -> dict:
@@ -67,6 +66,8 @@ def work_plan_save_draft(
 ) -> WorkPlan:
     """Replace the live items with `items` (dicts with an optional `id`). A submitted plan is
     locked until the office decides; editing an approved plan starts a revision (back to draft)."""
+    if by is not None:
+        may_write_work_plan(by, plan).check()
     current = _lock_plan(plan, expected_version)
     if current.state == PlanState.SUBMITTED:
         raise ValidationError(_("计划已报送待审批,审批前不能修改。"), code="locked")
@@ -97,9 +98,7 @@ def work_plan_save_draft(
     current.summary = summary
     if current.state == PlanState.APPROVED:
         current.state = PlanState.DRAFT
-    current.version += 1
-    current.updated_by = by
-    current.save()
+    save_new_version(current, by=by)
     return current
 
 
@@ -118,6 +117,8 @@ def work_plan_submit(
     *, plan: WorkPlan, by: User | None, at: datetime.datetime | None = None
 ) -> WorkPlan:
     """Freeze the live items as a new version for approval. `at` back-fills a paper submission."""
+    if by is not None:
+        may_submit_plan(by, plan, on_paper=at is not None).check()
     current = _lock_plan(plan, None)
     if current.state == PlanState.SUBMITTED:
         return current  # a repeated submit (double tap, retried request) changes nothing
@@ -138,9 +139,7 @@ def work_plan_submit(
     )
     current.state = PlanState.SUBMITTED
     current.first_submitted_at = current.first_submitted_at or now
-    current.version += 1
-    current.updated_by = by
-    current.save()
+    save_new_version(current, by=by)
     return current
 
 
@@ -157,19 +156,21 @@ def _decide(plan: WorkPlan, *, by: User | None, state: str, comment: str, at=Non
     current.state = state
     if state == PlanState.APPROVED:
         current.approved_number = version.number
-    current.version += 1
-    current.updated_by = by
-    current.save()
+    save_new_version(current, by=by)
     return current
 
 
 @transaction.atomic
 def work_plan_approve(*, plan: WorkPlan, by: User | None, comment: str = "", at=None) -> WorkPlan:
+    if by is not None:
+        may_decide(by).check()
     return _decide(plan, by=by, state=PlanState.APPROVED, comment=comment, at=at)
 
 
 @transaction.atomic
 def work_plan_return(*, plan: WorkPlan, by: User | None, comment: str) -> WorkPlan:
+    if by is not None:
+        may_decide(by).check()
     if not (comment or "").strip():
         raise ValidationError({"comment": _("退回时必须填写意见。")})
     return _decide(plan, by=by, state=PlanState.RETURNED, comment=comment.strip())

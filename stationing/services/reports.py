@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.locking import StaleEditError, stale_message
+from core.locking import lock_for_edit, save_new_version
 
 from .. import notices
 from ..choices import ItemStatus, ReportState
@@ -23,6 +23,8 @@ from ..models import (
     WorkPlanItem,
 )
 from ..periods import generate_periods
+from ..permissions import REPORT_EDITABLE_STATES, may_decide, may_submit_report, may_write_report
+from ..selectors import HANDED_IN_STATES, assignment_covers
 from .plans import item_progress_from_report
 
 DRAFT_FIELDS = ("work_done", "next_steps", "days_on_site", "behind_reason", "remedy")
@@ -96,10 +98,14 @@ def plan_items_for(assignment: Assignment) -> list[WorkPlanItem]:
 
 
 def previous_report(report_or_assignment, period: ReportPeriod) -> ProgressReport | None:
+    """The last report handed in before `period` (a draft never left the cadre's phone)."""
     assignment_id = getattr(report_or_assignment, "assignment_id", None) or report_or_assignment.pk
     return (
-        ProgressReport.objects.filter(assignment_id=assignment_id, period__start__lt=period.start)
-        .exclude(state=ReportState.DRAFT)
+        ProgressReport.objects.filter(
+            assignment_id=assignment_id,
+            period__start__lt=period.start,
+            state__in=HANDED_IN_STATES,
+        )
         .order_by("-period__start")
         .first()
     )
@@ -111,11 +117,11 @@ def report_get_or_create_draft(
 ) -> ProgressReport:
     """Open this period's report, prefilled from the last one: item progress and notes, and the
     last "next steps" as this period's planned work, so planned-versus-done can be seen."""
+    if by is not None:
+        may_write_report(by, assignment).check()
     if period.programme_id != assignment.programme_id:
         raise ValidationError({"period": _("报告期不属于该驻企批次。")})
-    if assignment.start_date > period.end or (
-        assignment.end_date is not None and assignment.end_date < period.start
-    ):
+    if not assignment_covers(assignment, period):
         raise ValidationError({"period": _("该报告期不在驻企期间内,无需报送。")})
     report, created = ProgressReport.objects.get_or_create(
         assignment=assignment, period=period, defaults={"updated_by": by}
@@ -145,14 +151,11 @@ def report_get_or_create_draft(
 
 
 def _lock_report(report: ProgressReport, expected_version: int | None) -> ProgressReport:
-    current = (
-        ProgressReport.objects.select_for_update(of=("self",))
-        .select_related("updated_by__profile", "period", "assignment")
-        .get(pk=report.pk)
+    return lock_for_edit(
+        ProgressReport.objects.select_related("period", "assignment"),
+        report.pk,
+        expected_version=expected_version,
     )
-    if expected_version is not None and current.version != int(expected_version):
-        raise StaleEditError(stale_message(current), code="stale")
-    return current
 
 
 @transaction.atomic
@@ -166,8 +169,10 @@ def report_save_draft(
     problems: list[str] | None = None,
 ) -> ProgressReport:
     """Save what the cadre has typed so far. Only drafts and returned reports are editable."""
+    if by is not None:
+        may_write_report(by, report.assignment).check()
     current = _lock_report(report, expected_version)
-    if current.state not in (ReportState.DRAFT, ReportState.RETURNED):
+    if current.state not in REPORT_EDITABLE_STATES:
         raise ValidationError(_("报告已报送,不能修改。"), code="locked")
     for name in DRAFT_FIELDS:
         if name in fields:
@@ -193,9 +198,7 @@ def report_save_draft(
             for i, text in enumerate(problems)
             if text and text.strip()
         )
-    current.version += 1
-    current.updated_by = by
-    current.save()
+    save_new_version(current, by=by)
     return current
 
 
@@ -270,11 +273,15 @@ def report_submit(
     returned after the due date does not become late by being resubmitted. `at` back-fills the
     moment of a report handed in on paper (the office enters it later); it defaults to now.
     """
+    if by is not None:
+        may_submit_report(by, report.assignment, on_paper=at is not None).check()
     current = _lock_report(report, None)
-    if current.state in (ReportState.SUBMITTED, ReportState.REVIEWED):
+    if current.state not in REPORT_EDITABLE_STATES:
+        # A repeated submit (double tap, retried request) carries the version from before the
+        # first one: answer with the submitted report, not with a stale-version conflict.
         return current
-    if expected_version is not None and current.version != int(expected_version):
-        raise StaleEditError(stale_message(current), code="stale")
+    if expected_version is not None:
+        current = _lock_report(report, expected_version)  # already locked: only compares
     _validate_for_submit(current)
     now = at or timezone.now()
     if current.first_submitted_at is None:
@@ -294,9 +301,7 @@ def report_submit(
     )
     for row in current.item_progress.select_related("item"):
         item_progress_from_report(item=row.item, progress=row.progress, status=row.status)
-    current.version += 1
-    current.updated_by = by
-    current.save()
+    save_new_version(current, by=by)
     notices.report_submitted(current)
     return current
 
@@ -305,6 +310,8 @@ def report_submit(
 def report_review(
     *, report: ProgressReport, by: User | None, rating: str, comment: str = ""
 ) -> ProgressReport:
+    if by is not None:
+        may_decide(by).check()
     current = _lock_report(report, None)
     if current.state != ReportState.SUBMITTED:
         raise ValidationError(_("只有已报送的报告才能审阅。"), code="state")
@@ -314,14 +321,14 @@ def report_review(
     current.reviewed_by = by
     current.reviewed_at = timezone.now()
     current.state = ReportState.REVIEWED
-    current.version += 1
-    current.updated_by = by
-    current.save()
+    save_new_version(current, by=by)
     return current
 
 
 @transaction.atomic
 def report_return(*, report: ProgressReport, by: User | None, reason: str) -> ProgressReport:
+    if by is not None:
+        may_decide(by).check()
     if not (reason or "").strip():
         raise ValidationError({"reason": _("退回时必须填写原因。")})
     current = _lock_report(report, None)
@@ -330,9 +337,7 @@ def report_return(*, report: ProgressReport, by: User | None, reason: str) -> Pr
     current.state = ReportState.RETURNED
     current.return_reason = reason.strip()
     current.returned_at = timezone.now()
-    current.version += 1
-    current.updated_by = by
-    current.save()
+    save_new_version(current, by=by)
     notices.report_returned(current)
     return current
 

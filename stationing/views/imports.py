@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core.idempotency import AlreadySubmitted, claim_token
-from core.models import SubmissionToken
-from core.views import OfficeRequiredMixin
+from core.idempotency import AlreadySubmitted, claim_token, previous_submission, record_result
+from core.views import RoleRequiredMixin
 from stationing.forms.imports import ImportUploadForm
 from stationing.imports import KINDS, run_import
 from stationing.imports.storage import delete_upload, find_upload, save_upload
@@ -28,6 +27,7 @@ from stationing.imports.xlsx_templates import (
     template_filename,
     template_kinds,
 )
+from stationing.permissions import may_import
 
 SESSION_KEY = "import_uploads"  # {upload id: original file name}, for display only
 MAX_ERRORS_SHOWN = 5000
@@ -45,7 +45,7 @@ def _forget(request, upload_id: uuid.UUID) -> None:
 
 
 def _already_imported(request, upload_id: uuid.UUID) -> bool:
-    return SubmissionToken.objects.filter(token=upload_id, user=request.user).exists()
+    return previous_submission(token=str(upload_id), user=request.user) is not None
 
 
 def _gone(request, upload_id: uuid.UUID):
@@ -57,7 +57,13 @@ def _gone(request, upload_id: uuid.UUID):
     return redirect("import-upload")
 
 
-class ImportUploadView(OfficeRequiredMixin, FormView):
+class ImportRequiredMixin(RoleRequiredMixin):
+    def has_permission(self) -> bool:
+        may_import(self.request.user).check()
+        return True
+
+
+class ImportUploadView(ImportRequiredMixin, FormView):
     template_name = "stationing/imports/upload.html"
     form_class = ImportUploadForm
 
@@ -77,7 +83,7 @@ class ImportUploadView(OfficeRequiredMixin, FormView):
         return redirect("import-preview", upload_id=upload_id)
 
 
-class ImportPreviewView(OfficeRequiredMixin, TemplateView):
+class ImportPreviewView(ImportRequiredMixin, TemplateView):
     """What the import would do, checked against the database by a rolled-back trial run."""
 
     template_name = "stationing/imports/preview.html"
@@ -105,7 +111,7 @@ class ImportPreviewView(OfficeRequiredMixin, TemplateView):
         }
 
 
-class ImportConfirmView(OfficeRequiredMixin, TemplateView):
+class ImportConfirmView(ImportRequiredMixin, TemplateView):
     """Import for real. The file is checked again: the database may have changed meanwhile.
 
     The upload's id is the submission token, claimed inside the import's transaction: a
@@ -125,9 +131,7 @@ class ImportConfirmView(OfficeRequiredMixin, TemplateView):
         result_url = reverse("import-upload")
 
         def claim():
-            token = claim_token(token=str(upload_id), user=request.user)
-            token.result_url = result_url
-            token.save(update_fields=["result_url"])
+            record_result(claim_token(token=str(upload_id), user=request.user), result_url)
 
         try:
             report = run_import(path, user=request.user, commit=True, before_write=claim)
@@ -146,7 +150,7 @@ class ImportConfirmView(OfficeRequiredMixin, TemplateView):
         return redirect(result_url)
 
 
-class ImportTemplateView(OfficeRequiredMixin, View):
+class ImportTemplateView(ImportRequiredMixin, View):
     """A blank template for one kind of sheet, or all four in one workbook (kind "all")."""
 
     def get(self, request, *args, kind, **kwargs):

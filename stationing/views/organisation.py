@@ -16,13 +16,12 @@ from django.views.generic import DetailView, TemplateView
 
 from core import services as core_services
 from core.choices import Role
-from core.permissions import is_office
 from core.roles import actor_for
 from core.selectors import profile_for
 from core.views import (
     FilteredListView,
-    OfficeRequiredMixin,
     PortalLoginRequiredMixin,
+    RoleRequiredMixin,
     ServiceFormView,
     ServiceUpdateView,
 )
@@ -39,6 +38,7 @@ from stationing.forms.organisation import (
     WorkGroupCreateForm,
     WorkGroupUpdateForm,
 )
+from stationing.permissions import may_see_overview, may_set_up
 from stationing.selectors import assignment_list, cadre_list, programme_list, work_group_list
 
 PROGRAMME_FIELDSETS = [
@@ -59,7 +59,7 @@ class HomeView(PortalLoginRequiredMixin, TemplateView):
         user = self.request.user
         actor = actor_for(user)
         context["profile"] = profile_for(user=user)
-        if actor.is_office or actor.has(Role.LEADER):
+        if may_see_overview(user):
             programmes = programme_list(user=user)
             context["programmes"] = programmes[:10]
             context["counts"] = {
@@ -101,7 +101,7 @@ class CadreListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_edit"] = is_office(self.request.user)
+        context["can_edit"] = bool(may_set_up(self.request.user))
         return context
 
 
@@ -119,8 +119,16 @@ class CadreDetailView(PortalLoginRequiredMixin, DetailView):
             .filter(cadre=self.object)
             .order_by("-start_date")
         )
-        context["can_edit"] = is_office(self.request.user)
+        context["can_edit"] = bool(may_set_up(self.request.user))
         return context
+
+
+class SetUpRequiredMixin(RoleRequiredMixin):
+    """Pages that set up programmes, work groups, cadres and assignments (may_set_up)."""
+
+    def has_permission(self) -> bool:
+        may_set_up(self.request.user).check()
+        return True
 
 
 class UserFormKwargsMixin:
@@ -130,7 +138,7 @@ class UserFormKwargsMixin:
         return kwargs
 
 
-class CadreCreateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceFormView):
+class CadreCreateView(UserFormKwargsMixin, SetUpRequiredMixin, ServiceFormView):
     form_class = CadreCreateForm
     title = _("新增驻企干部")
 
@@ -144,7 +152,7 @@ class CadreCreateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceFormView)
         return reverse("cadre-detail", args=[obj.pk])
 
 
-class CadreUpdateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceUpdateView):
+class CadreUpdateView(UserFormKwargsMixin, SetUpRequiredMixin, ServiceUpdateView):
     form_class = CadreUpdateForm
     title = _("修改驻企干部信息")
     selector = cadre_list
@@ -174,7 +182,7 @@ class ProgrammeListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_edit"] = is_office(self.request.user)
+        context["can_edit"] = bool(may_set_up(self.request.user))
         return context
 
 
@@ -211,11 +219,12 @@ class ProgrammeDetailView(PortalLoginRequiredMixin, DetailView):
             "cadres": len({a.cadre_id for a in assignments}),
             "enterprises": len({a.enterprise_id for a in assignments}),
         }
-        context["can_edit"] = is_office(user)
+        context["can_edit"] = bool(may_set_up(user))
+        context["can_see_overview"] = bool(may_see_overview(user))
         return context
 
 
-class ProgrammeCreateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceFormView):
+class ProgrammeCreateView(UserFormKwargsMixin, SetUpRequiredMixin, ServiceFormView):
     form_class = ProgrammeCreateForm
     title = _("新建驻企批次")
     fieldsets = PROGRAMME_FIELDSETS
@@ -234,7 +243,7 @@ class ProgrammeCreateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceFormV
         return reverse("programme-detail", args=[obj.pk])
 
 
-class ProgrammeUpdateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceUpdateView):
+class ProgrammeUpdateView(UserFormKwargsMixin, SetUpRequiredMixin, ServiceUpdateView):
     form_class = ProgrammeUpdateForm
     title = _("修改驻企批次")
     fieldsets = PROGRAMME_FIELDSETS
@@ -247,7 +256,7 @@ class ProgrammeUpdateView(UserFormKwargsMixin, OfficeRequiredMixin, ServiceUpdat
 # --- Work groups and assignments (within one programme) ---------------------------------------
 
 
-class ProgrammeChildMixin(UserFormKwargsMixin, OfficeRequiredMixin):
+class ProgrammeChildMixin(UserFormKwargsMixin, SetUpRequiredMixin):
     """A create form under /programmes/<pk>/: the programme must be in the user's scope."""
 
     @cached_property

@@ -5,8 +5,6 @@ stationing.services. Drafts are saved as the cadre types (report-autosave) and k
 browser when the network drops (static/js/report_form.js).
 """
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
@@ -18,13 +16,14 @@ from core.locking import StaleEditError
 from core.views import OfficeOrLeaderRequiredMixin, PortalLoginRequiredMixin
 from stationing.forms.plans import PlanDecisionForm, PlanForm, read_plan_items
 
-from ..choices import PlanState, ProgrammeStatus, TaskArea
-from ..permissions import may_decide, may_write_report, may_write_work_plan
+from ..choices import PlanState, TaskArea
+from ..permissions import may_decide, may_edit_work_plan, may_write_plan, may_write_work_plan
 from ..selectors import (
     assignment_list,
+    overdue_plan_list,
     plan_approval_queue,
-    plan_due_date,
     plan_is_overdue,
+    work_plan_due_date,
     work_plan_list,
 )
 from ..services import (
@@ -41,7 +40,11 @@ from ..services import (
 class PlanStartView(PortalLoginRequiredMixin, View):
     def post(self, request, pk):
         assignment = get_object_or_404(assignment_list(user=request.user), pk=pk)
-        may_write_report(request.user, assignment).check()
+        may_write_plan(
+            request.user,
+            programme_id=assignment.programme_id,
+            enterprise_id=assignment.enterprise_id,
+        ).check()
         plan = work_plan_get_or_create(
             programme=assignment.programme, enterprise=assignment.enterprise, by=request.user
         )
@@ -78,8 +81,9 @@ class PlanEditView(PortalLoginRequiredMixin, TemplateView):
             return self.handle_no_permission()
         self.plan = get_object_or_404(work_plan_list(user=request.user), pk=kwargs["pk"])
         may_write_work_plan(request.user, self.plan).check()
-        if self.plan.state == PlanState.SUBMITTED:
-            messages.info(request, _("计划已报送待审批,审批前不能修改。"))
+        verdict = may_edit_work_plan(request.user, self.plan)
+        if not verdict:
+            messages.info(request, verdict.reason)
             return redirect("plan-detail", pk=self.plan.pk)
         return super().dispatch(request, *args, **kwargs)
 
@@ -94,7 +98,7 @@ class PlanEditView(PortalLoginRequiredMixin, TemplateView):
             item_errors=item_errors or {},
             areas=TaskArea.choices,
             stale=stale,
-            due=plan_due_date(programme=plan.programme, enterprise_id=plan.enterprise_id),
+            due=work_plan_due_date(plan),
         )
         return context
 
@@ -173,7 +177,7 @@ class PlanDetailView(PortalLoginRequiredMixin, TemplateView):
         if a is not None and b is not None and a != b:
             older, newer = sorted([a, b], key=lambda v: v.number)
             diff = {"older": older, "newer": newer, **work_plan_diff(older, newer)}
-        due = plan_due_date(programme=plan.programme, enterprise_id=plan.enterprise_id)
+        due = work_plan_due_date(plan)
         context.update(
             plan=plan,
             items=plan.items.filter(is_active=True).order_by("position", "id"),
@@ -183,7 +187,7 @@ class PlanDetailView(PortalLoginRequiredMixin, TemplateView):
                 name: plan.items.model._meta.get_field(name).verbose_name for name in ITEM_FIELDS
             },
             area_labels=dict(TaskArea.choices),
-            can_edit=plan.state != PlanState.SUBMITTED and bool(may_write_work_plan(user, plan)),
+            can_edit=bool(may_edit_work_plan(user, plan)),
             can_decide=bool(may_decide(user)) and plan.state == PlanState.SUBMITTED,
             decision_form=PlanDecisionForm(),
             due=due,
@@ -225,31 +229,9 @@ class PlanQueueView(OfficeOrLeaderRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        plans = {
-            (plan.programme_id, plan.enterprise_id): plan for plan in work_plan_list(user=user)
-        }
-        overdue = []
-        seen = set()
-        for assignment in (
-            assignment_list(user=user)
-            .filter(programme__status=ProgrammeStatus.ACTIVE)
-            .order_by("start_date")
-        ):
-            key = (assignment.programme_id, assignment.enterprise_id)
-            if key in seen:
-                continue
-            seen.add(key)
-            plan = plans.get(key)
-            due = assignment.start_date + datetime.timedelta(
-                days=assignment.programme.plan_due_days
-            )
-            if plan_is_overdue(
-                due_date=due, first_submitted_at=plan.first_submitted_at if plan else None
-            ) and not (plan and plan.first_submitted_at):
-                overdue.append({"assignment": assignment, "plan": plan, "due": due})
         context.update(
             queue=plan_approval_queue(user=user),
-            overdue=overdue,
+            overdue=overdue_plan_list(user=user),
             can_decide=bool(may_decide(user)),
         )
         return context

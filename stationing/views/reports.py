@@ -28,7 +28,13 @@ from ..exports import matrix_workbook, truancy_workbook
 from ..filtersets import AssignmentFilterSet
 from ..forms.reports import ReportForm, ReturnForm, ReviewForm, read_item_progress
 from ..models import ReportPeriod
-from ..permissions import may_decide, may_write_report
+from ..permissions import (
+    may_decide,
+    may_edit_report,
+    may_edit_work_plan,
+    may_write_plan,
+    may_write_report,
+)
 from ..selectors import (
     assignment_covers,
     assignment_list,
@@ -37,6 +43,7 @@ from ..selectors import (
     plan_is_overdue,
     programme_list,
     report_assignment_list,
+    report_is_handed_in,
     report_list,
     report_review_queue,
     submission_matrix,
@@ -67,6 +74,7 @@ class AssignmentReportsView(PortalLoginRequiredMixin, TemplateView):
         assignment = get_object_or_404(report_assignment_list(user=user), pk=kwargs["pk"])
         now = timezone.localtime()
         reports = {r.period_id: r for r in report_list(user=user).filter(assignment=assignment)}
+        is_own = bool(may_write_report(user, assignment))
         rows = []
         for period in assignment.programme.periods.filter(start__lte=now.date()).order_by(
             "-number"
@@ -79,6 +87,7 @@ class AssignmentReportsView(PortalLoginRequiredMixin, TemplateView):
                     "period": period,
                     "report": report,
                     "status": period_status(report=report, period=period, now=now),
+                    "can_write": is_own and (report is None or bool(may_edit_report(user, report))),
                 }
             )
         plan = (
@@ -95,7 +104,17 @@ class AssignmentReportsView(PortalLoginRequiredMixin, TemplateView):
             plan_overdue=plan_is_overdue(
                 due_date=due, first_submitted_at=plan.first_submitted_at if plan else None
             ),
-            is_own=bool(may_write_report(user, assignment)),
+            # Open the plan (a new one, or a revision of an approved one) unless it waits for
+            # the office's decision.
+            can_write_plan=bool(
+                may_edit_work_plan(user, plan)
+                if plan is not None
+                else may_write_plan(
+                    user,
+                    programme_id=assignment.programme_id,
+                    enterprise_id=assignment.enterprise_id,
+                )
+            ),
         )
         return context
 
@@ -141,7 +160,7 @@ class ReportEditView(PortalLoginRequiredMixin, TemplateView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.report = _own_report(request, kwargs["pk"])
-        if self.report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+        if not may_edit_report(request.user, self.report):
             return redirect("report-detail", pk=self.report.pk)
         return super().dispatch(request, *args, **kwargs)
 
@@ -228,8 +247,9 @@ class ReportAutosaveView(PortalLoginRequiredMixin, View):
 
     def post(self, request, pk):
         report = _own_report(request, pk)
-        if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
-            return JsonResponse({"error": _("报告已报送,不能修改。")}, status=409)
+        verdict = may_edit_report(request.user, report)
+        if not verdict:
+            return JsonResponse({"error": verdict.reason}, status=409)
         try:
             report = _save_from_post(report, request)
         except StaleEditError as exc:
@@ -259,6 +279,8 @@ class ReportDetailView(PortalLoginRequiredMixin, TemplateView):
             # Live problem lines: each becomes a ticket with one action, and links to it after.
             problems=report.problems.select_related("ticket"),
             is_own=bool(may_write_report(user, report.assignment)),
+            can_edit=bool(may_edit_report(user, report)),
+            handed_in=report_is_handed_in(report.state),
             review_form=ReviewForm(),
             return_form=ReturnForm(),
             status=period_status(report=report, period=report.period, now=timezone.localtime()),
@@ -366,7 +388,7 @@ def matrix_cell_renderer():
                 continue
             label = labels[status]
             css = STATUS_CLASSES.get(status, "text-bg-secondary")
-            if report is not None and report.state != ReportState.DRAFT:
+            if report is not None and report_is_handed_in(report.state):
                 if report.rating:
                     label = f"{label} · {ratings.get(report.rating, '')}"
                 href = link.format(int(report.pk))

@@ -14,7 +14,9 @@ from enterprises.services import enterprise_update
 from tests.factories import (
     EnterpriseFactory,
     IndicatorFactory,
+    ProfileFactory,
     SurveyFactory,
+    UserFactory,
     make_credit_code,
 )
 
@@ -250,14 +252,16 @@ def test_stale_edit_refused_and_input_kept(world, client_for):
     client = client_for(world.office)
     url = reverse("enterprise-update", args=[world.ent_a.pk])
     loaded = edit_data(world.ent_a, address="我的修改")
-    # Meanwhile somebody else saves the enterprise.
+    # Meanwhile another office clerk saves the enterprise.
+    colleague = UserFactory(roles=["office"])
+    ProfileFactory(user=colleague, name="另一督查员", unit=world.county)
     enterprise_update(
-        enterprise=world.ent_a, by=world.leader, expected_version=1, address="别人的修改"
+        enterprise=world.ent_a, by=colleague, expected_version=1, address="别人的修改"
     )
     response = client.post(url, loaded)
     assert response.status_code == 200
     content = response.content.decode()
-    assert "保存失败" in content and "王县长" in content
+    assert "保存失败" in content and "另一督查员" in content
     assert "我的修改" in content  # the user's input is still in the form
     world.ent_a.refresh_from_db()
     assert world.ent_a.address == "别人的修改"

@@ -14,6 +14,7 @@ from stationing.services import (
     work_plan_save_draft,
     work_plan_submit,
 )
+from tests.factories import AssignmentFactory, ProfileFactory, UserFactory
 
 
 def item(**overrides):
@@ -111,6 +112,13 @@ def test_double_submit_makes_one_version(world, plan):
 
 
 def test_second_editor_with_a_stale_version_is_refused_with_who_changed_it(world, plan):
+    # A team-mate at the same enterprise (the office only decides plans; it does not edit them).
+    team_mate = UserFactory(roles=["cadre"])
+    AssignmentFactory(
+        programme=world.programme,
+        cadre=ProfileFactory(user=team_mate, unit=world.dev_bureau),
+        enterprise=world.ent_a,
+    )
     loaded_version = plan.version
     work_plan_save_draft(
         plan=plan,
@@ -122,7 +130,7 @@ def test_second_editor_with_a_stale_version_is_refused_with_who_changed_it(world
     with pytest.raises(StaleEditError) as caught:
         work_plan_save_draft(
             plan=plan,
-            by=world.office,
+            by=team_mate,
             expected_version=loaded_version,
             summary="第二人",
             items=[item()],

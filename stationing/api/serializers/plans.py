@@ -5,8 +5,6 @@ client sends, and the services (stationing.services) decide the rest: states, re
 submission, the behind-plan rule and stale versions.
 """
 
-import datetime
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -25,9 +23,9 @@ from ...models import (
     WorkPlanVersion,
 )
 from ...selectors import (
-    plan_due_date,
     plan_is_overdue,
     programme_list,
+    work_plan_due_date,
 )
 
 
@@ -99,21 +97,14 @@ class WorkPlanSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _due_date(self, plan):
-        if hasattr(plan, "first_start"):  # annotated by the viewset: no query per row
-            if plan.first_start is None:
-                return None
-            return plan.first_start + datetime.timedelta(days=plan.programme.plan_due_days)
-        return plan_due_date(programme=plan.programme, enterprise_id=plan.enterprise_id)
-
     @extend_schema_field(OpenApiTypes.DATE)
     def get_due_date(self, plan):
-        return self._due_date(plan)
+        return work_plan_due_date(plan)
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_is_overdue(self, plan) -> bool:
         return plan_is_overdue(
-            due_date=self._due_date(plan),
+            due_date=work_plan_due_date(plan),
             first_submitted_at=plan.first_submitted_at,
             now=self.context.get("now"),
         )

@@ -1,13 +1,12 @@
 """API viewsets for programmes, units, work groups, cadres and assignments (office writes)."""
 
-from django.utils.translation import gettext as _
-from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 
 from core import services as core_services
 from core.api.base import ServiceViewSet
-from core.api.permissions import OfficeWrites
-from core.selectors import in_territory, unit_list
+from core.selectors import unit_list
 from stationing import services
+from stationing.api.permissions import EditsUnits, SetsUp
 from stationing.api.serializers.organisation import (
     AssignmentSerializer,
     CadreSerializer,
@@ -29,7 +28,7 @@ class ProgrammeViewSet(ServiceViewSet):
     """驻企批次 (stationing programmes)."""
 
     serializer_class = ProgrammeSerializer
-    permission_classes = [IsAuthenticated, OfficeWrites]
+    permission_classes = [IsAuthenticated, SetsUp]
     filterset_class = ProgrammeFilterSet
     ordering_fields = ["name", "start_date", "end_date", "status", "updated_at"]
     create_service = staticmethod(services.programme_create)
@@ -44,7 +43,7 @@ class UnitViewSet(ServiceViewSet):
     """单位 (government units). Every signed-in user may read them; the office edits its own."""
 
     serializer_class = UnitSerializer
-    permission_classes = [IsAuthenticated, OfficeWrites]
+    permission_classes = [IsAuthenticated, EditsUnits]
     filterset_class = UnitFilterSet
     ordering_fields = ["name", "path", "level", "kind"]
     create_service = staticmethod(core_services.unit_create)
@@ -54,17 +53,12 @@ class UnitViewSet(ServiceViewSet):
     def get_queryset(self):
         return unit_list(user=self.request.user)
 
-    def check_object_permissions(self, request, obj):
-        super().check_object_permissions(request, obj)
-        if request.method not in SAFE_METHODS and not in_territory(request.user, obj):
-            self.permission_denied(request, message=_("只能修改本单位及下级单位。"))
-
 
 class WorkGroupViewSet(ServiceViewSet):
     """工作组 (work groups of a programme)."""
 
     serializer_class = WorkGroupSerializer
-    permission_classes = [IsAuthenticated, OfficeWrites]
+    permission_classes = [IsAuthenticated, SetsUp]
     filterset_class = WorkGroupFilterSet
     ordering_fields = ["name", "programme"]
     create_service = staticmethod(services.work_group_create)
@@ -79,7 +73,7 @@ class CadreViewSet(ServiceViewSet):
     """驻企干部 (stationed cadres). Creating one creates their login (phone number)."""
 
     serializer_class = CadreSerializer
-    permission_classes = [IsAuthenticated, OfficeWrites]
+    permission_classes = [IsAuthenticated, SetsUp]
     filterset_class = CadreFilterSet
     ordering_fields = ["name", "rank", "unit__path"]
     create_service = staticmethod(core_services.cadre_create)
@@ -94,7 +88,7 @@ class AssignmentViewSet(ServiceViewSet):
     """驻企安排 (which cadre is stationed at which enterprise in a programme)."""
 
     serializer_class = AssignmentSerializer
-    permission_classes = [IsAuthenticated, OfficeWrites]
+    permission_classes = [IsAuthenticated, SetsUp]
     filterset_class = AssignmentFilterSet
     ordering_fields = ["start_date", "end_date", "enterprise__name", "cadre__name", "role"]
     create_service = staticmethod(services.assignment_create)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from stationing.imports import run_import
+from stationing.permissions import may_import
 
 
 class Command(BaseCommand):
@@ -38,6 +39,9 @@ class Command(BaseCommand):
             importer = User.objects.filter(username=user).first()
             if importer is None:
                 raise CommandError(_("没有登录名为 %(name)s 的用户。") % {"name": user})
+            verdict = may_import(importer)
+            if not verdict:
+                raise CommandError(verdict.reason)
         report = run_import(path, user=importer, commit=not dry_run)
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(warning))

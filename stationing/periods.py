@@ -17,6 +17,10 @@ from core.dates import end_of_day
 
 from .choices import ReportCycle
 
+# The longest period (a calendar month): the most days on site a report can give. The service
+# checks a submitted report against its own period's length.
+MAX_PERIOD_DAYS = 31
+
 
 @dataclass(frozen=True)
 class PeriodSpec:

@@ -5,17 +5,15 @@ list comes from a scoped selector, so a dropdown never offers what the user may 
 """
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, PortalModelForm, TokenFormMixin, VersionedFormMixin
 from core.models import Profile
-from core.selectors import leader_list, territory_regions, unit_list
+from core.selectors import leader_list, territory_regions
 from enterprises.selectors import enterprise_list
 from stationing.models import Assignment, Programme, WorkGroup
-from stationing.selectors import cadre_list, work_group_list
-
-mobile_validator = RegexValidator(r"^1\d{10}$", _("请填写11位手机号码。"))
+from stationing.selectors import cadre_list, cadre_unit_list, work_group_list
+from stationing.validators import mobile_validator
 
 
 class CadreForm(PortalModelForm):
@@ -30,7 +28,9 @@ class CadreForm(PortalModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = unit_list(user=user).filter(is_dispatching=True)
+        self.fields["unit"].queryset = cadre_unit_list(
+            user=user, current_id=self.instance.unit_id if self.instance.pk else None
+        )
         self.fields["unit"].label = _("派出单位")
         self.fields["unit"].help_text = ""
         self.fields["unit"].required = True
@@ -95,20 +95,11 @@ class WorkGroupForm(PortalModelForm):
 
     def __init__(self, *args, user, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        # The service refuses a name already used in the programme (work_group_create).
         self.programme = programme
         self.fields["leader"].queryset = leader_list(
             user=user, current=self.instance.leader if self.instance.pk else None
         )
-
-    def clean_name(self):
-        name = self.cleaned_data["name"]
-        taken = work_group_list(user=self.user).filter(programme=self.programme, name=name)
-        if self.instance.pk:
-            taken = taken.exclude(pk=self.instance.pk)
-        if taken.exists():
-            raise forms.ValidationError(_("本批次已有同名工作组。"), code="duplicate")
-        return name
 
 
 class WorkGroupCreateForm(TokenFormMixin, WorkGroupForm):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import PortalForm
 
 from ..choices import ItemStatus, ReportRating
+from ..periods import MAX_PERIOD_DAYS
 
 
 class ReportForm(PortalForm):
@@ -26,7 +27,7 @@ class ReportForm(PortalForm):
         label=_("本期在企天数"),
         required=False,
         min_value=0,
-        max_value=16,
+        max_value=MAX_PERIOD_DAYS,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     behind_reason = forms.CharField(

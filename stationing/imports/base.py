@@ -33,6 +33,7 @@ from django.utils.translation import override
 from openpyxl.utils.datetime import from_excel
 
 from enterprises.validators import normalize_credit_code, validate_credit_code
+from stationing.validators import MOBILE_PATTERN
 
 CREATE = "create"
 UPDATE = "update"
@@ -146,7 +147,7 @@ def parse_credit_code(value: Any) -> str:
     return code
 
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+PHONE_RE = re.compile(MOBILE_PATTERN)
 
 
 def parse_phone(value: Any) -> str:

@@ -80,16 +80,18 @@ class CadreSheet(SheetKind):
                 row.duplicate_of(first, "phone", _("同一手机号在文件中只能出现一次。"))
             else:
                 ctx.file_cadres[phone] = row
+        existing = ctx.profile_in_db(phone) if phone else None
         unit = None
         if row.has("unit"):
-            unit, problem = ctx.dispatching_unit(row.get("unit"))
+            unit, problem = ctx.dispatching_unit(
+                row.get("unit"), current_id=existing.unit_id if existing else None
+            )
             if problem:
                 row.error("unit", problem)
         if row.errors:
             return
         fields = row.given(("name", "rank", "title"))
         fields["unit"] = unit
-        existing = ctx.profile_in_db(phone)
         if existing is None:
             if ctx.username_taken(phone):
                 row.error(

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from core.choices import Role, UnitKind
 from core.models import Profile, Unit
 from core.roles import actor_for
+from core.selectors import territory_regions
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_ids
 from stationing.models import Programme, WorkGroup
-from stationing.selectors import cadre_list, programme_list
+from stationing.selectors import cadre_list, cadre_unit_list, programme_list
 
 from .base import ParsedRow
 
@@ -43,6 +44,9 @@ class ImportContext:
         self._profiles: dict[str, Profile | None] = {}
         self._visible_cadres: set[int] | None = None
         self._work_groups: dict[tuple[int, str], WorkGroup | None] = {}
+        # Ids of the units the page and the API offer: regions, cadres' dispatching units.
+        self._regions: set[int] | None = None
+        self._cadre_units: set[int] | None = None
         # First row seen per key, per kind, to report duplicates inside the file.
         self.seen: dict[str, dict[Any, ParsedRow]] = defaultdict(dict)
         # What a kind's `prepare` fetched in bulk for its rows, by kind.
@@ -63,11 +67,19 @@ class ImportContext:
             self._units[name] = exact or list(Unit.objects.filter(short_name=name))
         return self._units[name]
 
-    def in_territory(self, unit: Unit) -> bool:
+    def _may_pick_region(self, unit: Unit) -> bool:
         if self.unrestricted:
             return True
-        path = self.actor.unit_path
-        return bool(path) and unit.path.startswith(path)
+        if self._regions is None:
+            self._regions = set(territory_regions(self.user).values_list("pk", flat=True))
+        return unit.pk in self._regions
+
+    def _may_pick_cadre_unit(self, unit: Unit, current_id: int | None) -> bool:
+        if self.unrestricted or unit.pk == current_id:
+            return True
+        if self._cadre_units is None:
+            self._cadre_units = set(cadre_unit_list(user=self.user).values_list("pk", flat=True))
+        return unit.pk in self._cadre_units
 
     def region(self, name: str) -> tuple[Unit | None, str | None]:
         units = self.units_named(name)
@@ -80,19 +92,27 @@ class ImportContext:
         unit = units[0]
         if unit.kind != UnitKind.GOVERNMENT:
             return None, _("“%(name)s”是部门单位,不是属地(县区、乡镇)单位。") % {"name": name}
-        if not self.in_territory(unit):
+        if not self._may_pick_region(unit):
             return None, _("“%(name)s”不在您的管辖范围内。") % {"name": name}
         return unit, None
 
-    def dispatching_unit(self, name: str) -> tuple[Unit | None, str | None]:
+    def dispatching_unit(
+        self, name: str, *, current_id: int | None = None
+    ) -> tuple[Unit | None, str | None]:
+        """The unit a cadre row names, if it is one the user may give a cadre (as on the page
+        and in the API: stationing.selectors.cadre_unit_list); `current_id` is the unit the
+        cadre already has, which stays valid."""
         units = self.units_named(name)
         if not units:
             return None, _("系统中没有名为“%(name)s”的单位,请填写派出单位全称。") % {"name": name}
         if len(units) > 1:
             return None, _("有多个单位简称为“%(name)s”,请填写单位全称。") % {"name": name}
-        if not units[0].is_dispatching:
+        unit = units[0]
+        if not unit.is_dispatching and unit.pk != current_id:
             return None, _("“%(name)s”不是派出单位。") % {"name": name}
-        return units[0], None
+        if not self._may_pick_cadre_unit(unit, current_id):
+            return None, _("“%(name)s”不在您的管辖范围内。") % {"name": name}
+        return unit, None
 
     # --- programmes -------------------------------------------------------------------------
 

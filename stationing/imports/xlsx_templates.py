@@ -16,10 +16,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.models import Unit
-from core.roles import actor_for
-from core.selectors import unit_list
-from stationing.selectors import programme_list
+from core.selectors import territory_regions
+from stationing.selectors import cadre_unit_list, programme_list
 
 from .base import Column, SheetKind
 from .workbook import KINDS, KINDS_BY_KEY
@@ -150,17 +148,15 @@ def _notes_sheet(workbook: Workbook, kinds: list[SheetKind], user) -> None:
 
 
 def _reference_lists(sheet, kinds: list[SheetKind], user) -> None:
-    """What the user may refer to, so names can be copied rather than guessed."""
+    """What the user may refer to, so names can be copied rather than guessed: the same choices
+    as the page forms and the API (and the import checks its rows against them)."""
     keys = {kind.kind for kind in kinds}
     lists = []
     if "enterprises" in keys:
-        regions = unit_list(user=user).filter(kind="government")
-        actor = actor_for(user)
-        if not actor.is_superuser:
-            regions = regions.filter(path__startswith=actor.unit_path or "-")
+        regions = territory_regions(user)
         lists.append((_("可填的所属区域"), [unit.name for unit in regions[:MAX_LISTED]]))
     if "cadres" in keys:
-        units = Unit.objects.filter(is_dispatching=True)
+        units = cadre_unit_list(user=user)
         lists.append((_("可填的派出单位"), [unit.name for unit in units[:MAX_LISTED]]))
     if "assignments" in keys:
         programmes = programme_list(user=user).prefetch_related("work_groups")[:MAX_LISTED]

@@ -4,6 +4,7 @@ from .organisation import (
     NOTHING,
     assignment_list,
     cadre_list,
+    cadre_unit_list,
     programme_list,
     work_group_list,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "assignment_list",
     "assignments_owing_report",
     "cadre_list",
+    "cadre_unit_list",
     "covering_assignments",
     "missing_report_count",
     "overdue_plan_list",

@@ -15,8 +15,9 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from core.choices import Role
-from core.models import Profile
+from core.models import Profile, Unit
 from core.roles import Actor, actor_for
+from core.selectors import territory_units, unit_list
 
 from ..models import Assignment, Programme, WorkGroup
 
@@ -96,3 +97,14 @@ def cadre_list(*, user: User) -> QuerySet[Profile]:
     if actor.has(Role.CADRE) and actor.profile_id:
         q |= Q(pk=actor.profile_id)
     return qs.filter(q)
+
+
+def cadre_unit_list(*, user: User, current_id: int | None = None) -> QuerySet[Unit]:
+    """Units the user may record as a cadre's dispatching unit (派出单位): the dispatching units
+    of their territory (core.selectors.territory_units), plus `current_id`, the unit a cadre
+    already has, so an edit keeps showing it. The page form, the API and the import all ask
+    here."""
+    allowed = Q(pk__in=territory_units(user).filter(is_dispatching=True).values("pk"))
+    if current_id is not None:
+        allowed |= Q(pk=current_id)
+    return unit_list(user=user).filter(allowed)

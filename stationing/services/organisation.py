@@ -34,8 +34,17 @@ def programme_update(
     return programme
 
 
+def _check_work_group_name(programme: Programme, name: str, *, exclude_pk=None) -> None:
+    # Worded on `name`, where the page and the API both show it (the database constraint alone
+    # would answer with an error about the whole record).
+    taken = WorkGroup.objects.filter(programme=programme, name=name).exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"name": _("本批次已有同名工作组。")})
+
+
 @transaction.atomic
 def work_group_create(*, by: User | None, **fields) -> WorkGroup:
+    _check_work_group_name(fields["programme"], fields.get("name", ""))
     return create_tracked(WorkGroup, by=by, fields=fields)
 
 
@@ -43,6 +52,11 @@ def work_group_create(*, by: User | None, **fields) -> WorkGroup:
 def work_group_update(
     *, work_group: WorkGroup, by: User | None, expected_version: int | None, **fields
 ) -> WorkGroup:
+    _check_work_group_name(
+        fields.get("programme", work_group.programme),
+        fields.get("name", work_group.name),
+        exclude_pk=work_group.pk,
+    )
     return save_versioned(work_group, by=by, expected_version=expected_version, fields=fields)
 
 

@@ -1,6 +1,8 @@
 """Serializers for programmes, units, work groups, cadres and assignments.
 
-They validate shape; the services in stationing.services validate the rest and save.
+They validate shape; the services in stationing.services validate the rest and save. Related
+fields take their choices from the same selectors as the page forms (stationing.forms), so a
+value the page does not offer is one the API refuses, on the same field.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -11,11 +13,25 @@ from core.models import Profile, Unit
 from core.selectors import leader_list, territory_regions, territory_units
 from enterprises.selectors import enterprise_list
 from stationing.models import Assignment, Programme, WorkGroup
+from stationing.permissions import may_keep_unit_top_level
 from stationing.selectors import (
     cadre_list,
+    cadre_unit_list,
     programme_list,
     work_group_list,
 )
+from stationing.validators import mobile_validator
+
+
+class ProgrammeFixedOnUpdateMixin:
+    """A work group or an assignment stays in the programme it was created in, as on the page
+    (whose URL fixes it): moved, its reports and work group would belong to another one."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and "programme" in fields:
+            fields["programme"].read_only = True
+        return fields
 
 
 class ProgrammeSerializer(ServiceModelSerializer):
@@ -54,8 +70,10 @@ class UnitSerializer(ServiceModelSerializer):
         # unit that already is top-level (a county, say) keeps an empty parent.
         if "parent" in attrs or self.instance is None:
             was_top_level = self.instance is not None and self.instance.parent_id is None
-            if attrs.get("parent") is None and not was_top_level and not self.user.is_superuser:
-                raise serializers.ValidationError({"parent": _("请选择上级单位。")})
+            if attrs.get("parent") is None and not was_top_level:
+                verdict = may_keep_unit_top_level(self.user)
+                if not verdict:
+                    raise serializers.ValidationError({"parent": verdict.reason})
         return attrs
 
     class Meta:
@@ -77,15 +95,19 @@ class UnitSerializer(ServiceModelSerializer):
         read_only_fields = ["path"]
 
 
-class WorkGroupSerializer(ServiceModelSerializer):
+class WorkGroupSerializer(ProgrammeFixedOnUpdateMixin, ServiceModelSerializer):
     leader_name = serializers.CharField(
         source="leader.profile.name", read_only=True, default=None, label=_("带队领导姓名")
     )
 
-    scoped_fields = {
-        "programme": lambda user: programme_list(user=user),
-        "leader": lambda user: leader_list(user=user),
-    }
+    scoped_fields = {"programme": lambda user: programme_list(user=user)}
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # As the page: the leader already chosen stays valid on an edit.
+        current = self.instance.leader if isinstance(self.instance, WorkGroup) else None
+        fields["leader"].queryset = leader_list(user=self.user, current=current)
+        return fields
 
     class Meta:
         model = WorkGroup
@@ -97,11 +119,15 @@ class CadreSerializer(ServiceModelSerializer):
 
     # Required: the phone number is the cadre's login name. Declared explicitly so the service,
     # not a serializer validator, words the "already used" error.
-    phone = serializers.CharField(max_length=20, label=_("手机号"))
+    phone = serializers.CharField(max_length=20, validators=[mobile_validator], label=_("手机号"))
     username = serializers.CharField(source="user.username", read_only=True, label=_("登录名"))
     unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("派出单位名称"))
 
-    scoped_fields = {"unit": territory_units}
+    def get_fields(self):
+        fields = super().get_fields()
+        current_id = self.instance.unit_id if isinstance(self.instance, Profile) else None
+        fields["unit"].queryset = cadre_unit_list(user=self.user, current_id=current_id)
+        return fields
 
     class Meta:
         model = Profile
@@ -120,7 +146,7 @@ class CadreSerializer(ServiceModelSerializer):
         extra_kwargs = {"unit": {"required": True, "allow_null": False}}
 
 
-class AssignmentSerializer(ServiceModelSerializer):
+class AssignmentSerializer(ProgrammeFixedOnUpdateMixin, ServiceModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name", read_only=True, label=_("干部姓名"))
     enterprise_name = serializers.CharField(
         source="enterprise.name", read_only=True, label=_("企业名称")

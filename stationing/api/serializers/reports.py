@@ -20,6 +20,7 @@ from ...models import (
     ReportItemProgress,
     ReportPeriod,
 )
+from ...periods import MAX_PERIOD_DAYS
 from ...selectors import period_list, period_status, report_assignment_list
 
 
@@ -157,7 +158,11 @@ class ProgressReportUpdateSerializer(serializers.Serializer):
     work_done = serializers.CharField(required=False, allow_blank=True, label=_("本期工作情况"))
     next_steps = serializers.CharField(required=False, allow_blank=True, label=_("下一步工作措施"))
     days_on_site = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=31, label=_("本期在企天数")
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=MAX_PERIOD_DAYS,
+        label=_("本期在企天数"),
     )
     behind_reason = serializers.CharField(required=False, allow_blank=True, label=_("进度滞后原因"))
     remedy = serializers.CharField(required=False, allow_blank=True, label=_("解决办法"))

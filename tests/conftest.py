@@ -6,9 +6,12 @@ the programme, and users office, leader, cadre_a (at ent_a), cadre_b (at ent_b),
 enterprise_a (contact of ent_a), outsider (no role).
 """
 
+import copy
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.test.utils import override_settings
 from django.utils import translation
 
 from core.choices import Role
@@ -23,8 +26,31 @@ from .factories import (
     UserFactory,
     WorkGroupFactory,
 )
+from .strict_templates import StrictMissingVariable
 
 PASSWORD = "pass-12345"
+
+
+# --- Strict templates ---------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def strict_templates():
+    """Every template the tests render fails on a missing variable (tests/strict_templates.py)."""
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["OPTIONS"]["string_if_invalid"] = StrictMissingVariable()
+    with override_settings(TEMPLATES=templates):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def no_missing_template_variable():
+    """Fails a test in which a template used a missing variable, even if the error was caught."""
+    StrictMissingVariable.misses.clear()
+    yield
+    misses = list(StrictMissingVariable.misses)
+    StrictMissingVariable.misses.clear()
+    assert not misses, "\n".join(misses)
 
 
 @pytest.fixture(autouse=True)

@@ -7,24 +7,32 @@ enterprise_a (contact of ent_a), outsider (no role).
 """
 
 import copy
+import datetime
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test.utils import override_settings
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from core.choices import Role
+from stationing.models import ReportPeriod
+from stationing.services import (
+    programme_sync_periods,
+    report_get_or_create_draft,
+    report_save_draft,
+)
 
 from .factories import (
     AssignmentFactory,
     EnterpriseFactory,
-    ProfileFactory,
     ProgrammeFactory,
     RegionFactory,
     UnitFactory,
-    UserFactory,
     WorkGroupFactory,
+    make_person,
 )
 from .strict_templates import StrictMissingVariable
 
@@ -85,12 +93,6 @@ def chinese_after_each_test():
     translation.deactivate()
 
 
-def _person(username, roles, **profile):
-    user = UserFactory(username=username, roles=roles)
-    ProfileFactory(user=user, **profile)
-    return user
-
-
 @pytest.fixture
 def world(db):
     county = UnitFactory(
@@ -118,14 +120,14 @@ def world(db):
     programme = ProgrammeFactory(name="2026年示范县干部驻企", organiser=county)
     group = WorkGroupFactory(programme=programme, name="第一工作组")
 
-    office = _person("office", [Role.OFFICE], name="督查员", phone="13900000001", unit=county)
-    leader = _person("leader", [Role.LEADER], name="王县长", phone="13900000002", unit=county)
+    office = make_person("office", [Role.OFFICE], name="督查员", phone="13900000001", unit=county)
+    leader = make_person("leader", [Role.LEADER], name="王县长", phone="13900000002", unit=county)
     group.leader = leader
     group.save()
-    cadre_a = _person(
+    cadre_a = make_person(
         "cadre_a", [Role.CADRE], name="张干部", phone="13900000003", unit=dev_bureau, rank="section"
     )
-    cadre_b = _person(
+    cadre_b = make_person(
         "cadre_b",
         [Role.CADRE],
         name="李干部",
@@ -133,17 +135,17 @@ def world(db):
         unit=finance_bureau,
         rank="clerk",
     )
-    department = _person(
+    department = make_person(
         "department", [Role.DEPARTMENT], name="部门经办人", phone="13900000005", unit=finance_bureau
     )
-    enterprise_a = _person(
+    enterprise_a = make_person(
         "enterprise_a",
         [Role.ENTERPRISE],
         name="甲公司联络人",
         phone="13900000006",
         enterprise=ent_a,
     )
-    outsider = _person("outsider", [], name="无关人员", phone="13900000007")
+    outsider = make_person("outsider", [], name="无关人员", phone="13900000007")
 
     assignment_a = AssignmentFactory(
         programme=programme,
@@ -167,3 +169,68 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def api():
+    """api(user) -> a JSON APIClient signed in (session, as the pages are) as that user;
+    api() is anonymous. Token authentication has its own tests in tests/enterprises."""
+
+    def make(user=None):
+        client = APIClient()
+        client.default_format = "json"
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+def results(response) -> list:
+    """The rows of a paginated API list answer, which must be a 200."""
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads and attachments go to a temporary folder (the live server thread shares it)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def periods(world):
+    """The programme's half-month periods by number (1 = 1-15 March 2026)."""
+    programme_sync_periods(programme=world.programme)
+    return {p.number: p for p in ReportPeriod.objects.filter(programme=world.programme)}
+
+
+@pytest.fixture
+def at(django_capture_on_commit_callbacks):
+    """at(moment, fn, ...) runs fn with the clock frozen there and the on-commit hooks run."""
+
+    def call(moment, fn, *args, **kwargs):
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return fn(*args, **kwargs)
+
+    return call
+
+
+@pytest.fixture
+def report_problem(world):
+    """A problem line in cadre_a's draft report for 1-15 November 2026 (not yet a ticket)."""
+    programme_sync_periods(programme=world.programme)
+    period = ReportPeriod.objects.get(programme=world.programme, start=datetime.date(2026, 11, 1))
+    report = report_get_or_create_draft(assignment=world.assignment_a, period=period, by=None)
+    report = report_save_draft(
+        report=report,
+        by=world.cadre_a,
+        expected_version=report.version,
+        fields={"work_done": "走访"},
+        problems=["企业新厂区用电报装排队三个月。希望供电公司加快办理"],
+    )
+    return report.problems.get()

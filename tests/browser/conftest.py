@@ -25,13 +25,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """The `world` users get real passwords and sign in through the form; PBKDF2 at full
-    strength would spend seconds per test on hashing alone."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def allow_orm_beside_playwright():
     """Playwright's sync API keeps an event loop in the test thread while it runs, and Django's

@@ -23,10 +23,10 @@ from playwright.sync_api import expect
 
 from supervision.choices import TicketState
 from supervision.models import Ticket
-from supervision.services import ticket_accept_and_assign, ticket_create
 from supervision.templatetags.ticket_tags import days_left_label
 from supervision.views.tickets import annotate_clock
 
+from ..factories import make_ticket
 from .conftest import DESKTOP
 
 PHONE_375 = {"width": 375, "height": 812}
@@ -35,7 +35,8 @@ DESCRIPTION = "新生产线下月投产,需要增容到2000千伏安,申请已�
 FILE_NAME = "电表照片.png"
 OFFICE_BUTTONS = ("accept", "assign", "confirm", "reject", "decide-extension", "escalate")
 
-pytestmark = pytest.mark.usefixtures("transactional_db")
+# Attachments go to a temporary folder (the live server thread shares the settings).
+pytestmark = pytest.mark.usefixtures("transactional_db", "media")
 
 
 def tiny_png() -> bytes:
@@ -52,33 +53,21 @@ def tiny_png() -> bytes:
     )
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Attachments go to a temporary folder (the live server thread shares these settings)."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.fixture
 def other_inbox_tickets(world):
     """Two tickets of another enterprise already assigned to the same unit: a critical one (due
     before ours) and a normal one (due after), so the inbox's order by deadline shows."""
     made = []
     for title, urgency in (("乙公司天然气管道改线", "critical"), ("乙公司用水指标", "normal")):
-        ticket = ticket_create(
-            by=world.cadre_b,
-            enterprise=world.ent_b,
-            category="utilities",
-            title=title,
-            description="请协调。",
-            urgency=urgency,
-        )
         made.append(
-            ticket_accept_and_assign(
-                ticket=ticket,
-                by=world.office,
-                level="system",
-                responsible_unit=world.finance_bureau,
+            make_ticket(
+                world,
+                TicketState.ASSIGNED,
+                by=world.cadre_b,
+                enterprise=world.ent_b,
+                title=title,
+                description="请协调。",
+                urgency=urgency,
             )
         )
     return made

@@ -20,20 +20,6 @@ def valid_code(first17="91350100MA2Y00001"):
     return first17 + credit_code_check_character(first17)
 
 
-@pytest.fixture
-def api():
-    """api(user) -> an APIClient signed in (session) as that user; api(None) is anonymous."""
-
-    def make(user=None):
-        client = APIClient()
-        client.default_format = "json"
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
-
-
 def names(response):
     assert response.status_code == 200, response.content
     return sorted(row["name"] for row in response.json()["results"])

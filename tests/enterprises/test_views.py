@@ -23,12 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The world fixture sets seven passwords; the default hasher makes that the slow part.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def field_errors(response, field: str) -> str:
     """The text of the invalid-feedback block rendered under one field."""
     html = response.content.decode()

@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.exceptions import ValidationError
-from rest_framework.test import APIClient
 
 from core.api.errors import Conflict, service_errors
 from core.locking import StaleEditError
 from core.services import user_set_roles
 from stationing.models import Assignment, Programme
 
+from ..conftest import results
 from ..factories import AssignmentFactory, ProfileFactory, ProgrammeFactory, UnitFactory
 
 PROGRAMMES = "/api/v1/programmes/"
@@ -20,23 +20,6 @@ UNITS = "/api/v1/units/"
 WORK_GROUPS = "/api/v1/work-groups/"
 CADRES = "/api/v1/cadres/"
 ASSIGNMENTS = "/api/v1/assignments/"
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        client.default_format = "json"
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
-
-
-def results(response):
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
 
 
 # --- assignments ---------------------------------------------------------------------------

@@ -11,11 +11,10 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from core.dates import SHANGHAI
 from core.services import user_set_roles
-from stationing.models import ProgressReport, ReportPeriod, WorkPlan
+from stationing.models import ProgressReport, WorkPlan
 from stationing.services import (
     programme_sync_periods,
     report_get_or_create_draft,
@@ -25,6 +24,7 @@ from stationing.services import (
     work_plan_save_draft,
 )
 
+from ..conftest import results
 from ..factories import (
     AssignmentFactory,
     EnterpriseFactory,
@@ -37,29 +37,6 @@ from ..factories import (
 PERIODS = "/api/v1/periods/"
 PLANS = "/api/v1/work-plans/"
 REPORTS = "/api/v1/reports/"
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        client.default_format = "json"
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
-
-
-@pytest.fixture
-def periods(world):
-    programme_sync_periods(programme=world.programme)
-    return {p.number: p for p in ReportPeriod.objects.filter(programme=world.programme)}
-
-
-def results(response):
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
 
 
 def item(**overrides):

@@ -491,12 +491,6 @@ def test_command_as_a_user_is_bound_to_their_territory(world, tmp_path):
 # --- The page ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def upload(client, content: bytes, name="导入.xlsx"):
     return client.post(reverse("import-upload"), {"file": SimpleUploadedFile(name, content)})
 

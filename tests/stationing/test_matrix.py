@@ -1,6 +1,5 @@
 import datetime
 
-import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,7 +9,6 @@ from stationing.choices import PeriodStatus
 from stationing.models import ReportPeriod
 from stationing.selectors import submission_matrix, truancy_list
 from stationing.services import (
-    programme_sync_periods,
     report_get_or_create_draft,
     report_save_draft,
     report_submit,
@@ -30,12 +28,6 @@ def submit(assignment, period, when):
     )
     with time_machine.travel(when, tick=False):
         return report_submit(report=report, by=None)
-
-
-@pytest.fixture
-def periods(world):
-    programme_sync_periods(programme=world.programme)
-    return {p.number: p for p in ReportPeriod.objects.filter(programme=world.programme)}
 
 
 def test_cells_and_truancy(world, periods):

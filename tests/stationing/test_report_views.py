@@ -3,16 +3,9 @@ import time_machine
 from django.urls import reverse
 
 from stationing.choices import PlanState, ReportState
-from stationing.models import ProgressReport, ReportPeriod, WorkPlan
-from stationing.services import programme_sync_periods
+from stationing.models import ProgressReport, WorkPlan
 
 pytestmark = pytest.mark.usefixtures("periods")
-
-
-@pytest.fixture
-def periods(world):
-    programme_sync_periods(programme=world.programme)
-    return {p.number: p for p in ReportPeriod.objects.filter(programme=world.programme)}
 
 
 @pytest.fixture(autouse=True)

@@ -7,10 +7,8 @@ from django.core.exceptions import ValidationError
 from core.dates import SHANGHAI
 from core.locking import StaleEditError
 from stationing.choices import ReportState
-from stationing.models import ReportPeriod
 from stationing.services import (
     item_is_behind,
-    programme_sync_periods,
     report_get_or_create_draft,
     report_return,
     report_review,
@@ -21,12 +19,6 @@ from stationing.services import (
 )
 
 D = datetime.date
-
-
-@pytest.fixture
-def periods(world):
-    programme_sync_periods(programme=world.programme)
-    return {p.number: p for p in ReportPeriod.objects.filter(programme=world.programme)}
 
 
 @pytest.fixture

@@ -27,12 +27,6 @@ ROLES = ["office", "leader", "cadre_a", "cadre_b", "department", "enterprise_a",
 NOT_OFFICE = ["leader", "cadre_a", "department", "enterprise_a", "outsider"]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The world fixture sets seven passwords; the default hasher makes that the slow part.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def field_errors(response, field: str) -> str:
     html = response.content.decode()
     match = re.search(

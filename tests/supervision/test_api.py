@@ -13,28 +13,15 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
+from core.choices import Role
 from core.dates import SHANGHAI
-from stationing.models import ReportPeriod
-from stationing.services import (
-    programme_sync_periods,
-    report_get_or_create_draft,
-    report_save_draft,
-)
 from supervision.choices import TicketState
 from supervision.models import Ticket, TicketAttachment, TicketEvent
-from supervision.services import (
-    ticket_accept,
-    ticket_answer,
-    ticket_assign,
-    ticket_create,
-    ticket_object,
-    ticket_progress,
-    ticket_rate,
-    ticket_request_extension,
-)
-from tests.factories import ProfileFactory, UserFactory
+from supervision.services import ticket_request_extension
+from tests.factories import make_handler, make_person, make_ticket
+
+pytestmark = pytest.mark.usefixtures("media")
 
 TICKETS = "/api/v1/tickets/"
 MONDAY = datetime.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)
@@ -48,60 +35,29 @@ def frozen():
         yield traveller
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def api():
-    def make(user=None):
-        client = APIClient()
-        client.default_format = "json"
-        if user is not None:
-            client.force_authenticate(user)
-        return client
-
-    return make
-
-
 def url(ticket, action=""):
     pk = ticket if isinstance(ticket, int) else ticket.pk
     return f"{TICKETS}{pk}/{action + '/' if action else ''}"
 
 
-def raise_ticket(world, by=None, enterprise=None, **kw):
-    fields = {"category": "utilities", "title": "用电增容", "description": "新生产线需增容"}
-    fields.update(kw)
-    return ticket_create(by=by or world.cadre_a, enterprise=enterprise or world.ent_a, **fields)
+def raise_ticket(world, **kw):
+    return make_ticket(world, TicketState.SUBMITTED, **kw)
 
 
-def assigned(world, unit=None, **kw):
-    ticket = ticket_accept(ticket=raise_ticket(world, **kw), by=world.office)
-    return ticket_assign(
-        ticket=ticket,
-        by=world.office,
-        level="system",
-        responsible_unit=unit or world.finance_bureau,
-    )
+def assigned(world, **kw):
+    return make_ticket(world, TicketState.ASSIGNED, **kw)
 
 
 def answered(world):
-    ticket = ticket_progress(ticket=assigned(world), by=world.department, comment="已对接")
-    return ticket_answer(ticket=ticket, by=world.department, answer="已办结")
+    return make_ticket(world, TicketState.ANSWERED)
 
 
 def other_department(world):
-    user = UserFactory(username="dev_handler", roles=["department"])
-    ProfileFactory(user=user, name="发改经办人", unit=world.dev_bureau, phone="13800000011")
-    return user
+    return make_handler(world.dev_bureau, "dev_handler", name="发改经办人", phone="13800000011")
 
 
 def colleague(world):
-    user = UserFactory(username="finance_2", roles=["department"])
-    ProfileFactory(user=user, name="财政经办人二", unit=world.finance_bureau, phone="13800000012")
-    return user
+    return make_handler(world.finance_bureau, "finance_2", name="财政经办人二", phone="13800000012")
 
 
 def ok(response, status=200) -> dict:
@@ -281,7 +237,7 @@ def test_objection_then_confirm_or_reassign(api, world):
 
 def test_hand_over_to_a_colleague(api, world):
     other = colleague(world)
-    ticket = ticket_progress(ticket=assigned(world), by=world.department, comment="已接手")
+    ticket = make_ticket(world, TicketState.IN_PROGRESS)
     # A colleague may not act while the owner holds it (首问负责).
     response = step(api(other), ticket, "progress", {"comment": "我来办"})
     assert response.status_code == 409 and "负责办理" in response.json()["detail"]
@@ -369,7 +325,7 @@ def test_a_step_the_state_forbids_is_409_with_the_reason(
 
 
 def test_withdrawing_a_closed_ticket_is_409(api, world):
-    ticket = ticket_rate(ticket=answered(world), by=world.enterprise_a, satisfaction="basic")
+    ticket = make_ticket(world, TicketState.CLOSED)
     response = step(api(world.enterprise_a), ticket, "withdraw", {"reason": "撤回"})
     assert response.status_code == 409 and "不能撤回" in response.json()["detail"]
 
@@ -491,7 +447,7 @@ def test_a_refused_attachment_is_400_under_attachments_and_nothing_is_saved(api,
 
 
 def test_a_refused_attachment_on_answer_leaves_the_ticket_unanswered(api, world, settings):
-    ticket = ticket_progress(ticket=assigned(world), by=world.department, comment="已接手")
+    ticket = make_ticket(world, TicketState.IN_PROGRESS)
     settings.TICKET_ATTACHMENT_MAX_BYTES = 100
     response = step(
         api(world.department),
@@ -505,31 +461,18 @@ def test_a_refused_attachment_on_answer_leaves_the_ticket_unanswered(api, world,
     assert not ticket.events.filter(kind="answer").exists()
 
 
-@pytest.fixture
-def problem(world):
-    programme_sync_periods(programme=world.programme)
-    period = ReportPeriod.objects.get(programme=world.programme, start=datetime.date(2026, 11, 1))
-    report = report_get_or_create_draft(assignment=world.assignment_a, period=period, by=None)
-    report = report_save_draft(
-        report=report,
-        by=world.cadre_a,
-        expected_version=report.version,
-        fields={"work_done": "走访"},
-        problems=["企业新厂区用电报装排队三个月。希望供电公司加快办理"],
-    )
-    return report.problems.get()
-
-
-def test_a_report_problem_becomes_a_ticket(api, world, problem):
+def test_a_report_problem_becomes_a_ticket(api, world, report_problem):
     client = api(world.cadre_a)
-    body = ok(client.post(TICKETS, create_data(world, report_problem=problem.pk)), 201)
-    assert body["report_problem"] == problem.pk
-    assert Ticket.objects.get(pk=body["id"]).report_problem == problem
+    body = ok(client.post(TICKETS, create_data(world, report_problem=report_problem.pk)), 201)
+    assert body["report_problem"] == report_problem.pk
+    assert Ticket.objects.get(pk=body["id"]).report_problem == report_problem
     # Once only.
-    response = client.post(TICKETS, create_data(world, report_problem=problem.pk))
+    response = client.post(TICKETS, create_data(world, report_problem=report_problem.pk))
     assert response.status_code == 400
     # Not a problem the user can read: like an id that does not exist.
-    response = api(world.enterprise_a).post(TICKETS, create_data(world, report_problem=problem.pk))
+    response = api(world.enterprise_a).post(
+        TICKETS, create_data(world, report_problem=report_problem.pk)
+    )
     assert response.status_code == 400 and "report_problem" in response.json()
 
 
@@ -561,14 +504,7 @@ def test_each_role_sees_only_its_tickets(api, world):
 
 def test_a_co_unit_sees_the_ticket(api, world):
     dev_handler = other_department(world)
-    ticket = ticket_accept(ticket=raise_ticket(world), by=world.office)
-    ticket = ticket_assign(
-        ticket=ticket,
-        by=world.office,
-        level="system",
-        responsible_unit=world.finance_bureau,
-        co_units=[world.dev_bureau],
-    )
+    ticket = assigned(world, co_units=[world.dev_bureau])
     body = ok(api(dev_handler).get(url(ticket)))
     assert body["allowed_actions"] == []  # co-handling, not responsible
     assert step(api(dev_handler), ticket, "answer", {"answer": "x"}).status_code == 403
@@ -618,12 +554,11 @@ def test_attachment_downloads_are_scoped(api, world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_officers_accepting_at_once_one_wins_one_conflict_one_event(world, frozen):
+def test_two_officers_accepting_at_once_one_wins_one_conflict_one_event(api, world, frozen):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
     ticket = raise_ticket(world)
-    second_officer = UserFactory(roles=["office"])
-    ProfileFactory(user=second_officer, unit=world.county)
+    second_officer = make_person("office_2", [Role.OFFICE], unit=world.county)
     barrier = threading.Barrier(2)
     statuses = []
 
@@ -631,8 +566,7 @@ def test_two_officers_accepting_at_once_one_wins_one_conflict_one_event(world, f
         from django.db import connections
 
         try:
-            client = APIClient()
-            client.force_authenticate(user)
+            client = api(user)
             barrier.wait()
             statuses.append(client.post(url(ticket, "accept")).status_code)
         finally:
@@ -673,6 +607,7 @@ def test_list_filters_and_state_counts(api, world, frozen):
     assert client.get(TICKETS, {"state": "nonsense"}).status_code == 400
 
     frozen.move_to(datetime.datetime(2026, 12, 1, 10, tzinfo=SHANGHAI))
+    client = api(world.office)  # days later: the 8-hour session has expired, sign in again
     assert ids(client.get(TICKETS, {"colour": "red"})) == {early.pk}
     body = ok(client.get(url(early)))
     assert body["colour"] == "red" and body["working_days_left"] == -1
@@ -727,6 +662,6 @@ def test_events_are_in_order_with_names(api, world):
 
 
 def test_objected_ticket_is_still_seen_by_the_objecting_unit(api, world):
-    ticket = ticket_object(ticket=assigned(world), by=world.department, reason="不属本单位")
+    ticket = make_ticket(world, TicketState.OBJECTED)
     body = ok(api(world.department).get(url(ticket)))
     assert body["state"] == "objected" and body["allowed_actions"] == []

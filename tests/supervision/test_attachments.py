@@ -17,9 +17,12 @@ from django.urls import reverse
 
 from core.dates import SHANGHAI
 from supervision import attachments
+from supervision.choices import TicketState
 from supervision.models import Ticket, TicketAttachment
-from supervision.services import ticket_accept, ticket_assign, ticket_attach, ticket_create
-from tests.factories import ProfileFactory, UserFactory
+from supervision.services import ticket_accept, ticket_assign, ticket_attach
+from tests.factories import make_handler, make_ticket
+
+pytestmark = pytest.mark.usefixtures("media")
 
 MONDAY = datetime.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)
 
@@ -28,12 +31,6 @@ MONDAY = datetime.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)
 def frozen():
     with time_machine.travel(MONDAY, tick=False):
         yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 def png_bytes() -> bytes:
@@ -150,14 +147,8 @@ def test_a_path_in_the_name_is_reduced_to_its_base_name(sent, kept):
 # --- Storage and the service ------------------------------------------------------------------
 
 
-def raise_ticket(world, by=None):
-    return ticket_create(
-        by=by or world.cadre_a,
-        enterprise=world.ent_a,
-        category="utilities",
-        title="用电增容",
-        description="新生产线需增容",
-    )
+def raise_ticket(world):
+    return make_ticket(world, TicketState.SUBMITTED)
 
 
 def test_files_are_stored_under_random_names_outside_the_web_root(world, media):
@@ -251,12 +242,7 @@ def test_a_forged_staging_value_attaches_nothing(client_for, world, media):
 
 def test_oversized_file_on_the_answer_form(client_for, world, settings):
     settings.TICKET_ATTACHMENT_MAX_BYTES = 100
-    ticket = ticket_assign(
-        ticket=ticket_accept(ticket=raise_ticket(world), by=world.office),
-        by=world.office,
-        level="system",
-        responsible_unit=world.finance_bureau,
-    )
+    ticket = make_ticket(world, TicketState.ASSIGNED)
     client = client_for(world.department)
     response = client.post(
         reverse("ticket-action", args=[ticket.pk, "answer"]),
@@ -294,8 +280,7 @@ def test_download_headers_and_scope(client_for, world):
     assert disposition.startswith("attachment;")
     assert f"filename*=utf-8''{quote('现场 照片.png')}" in disposition
     # Out of scope: 404, never the file.
-    dev_handler = UserFactory(username="dev_handler", roles=["department"])
-    ProfileFactory(user=dev_handler, unit=world.dev_bureau, phone="13800000021")
+    dev_handler = make_handler(world.dev_bureau, "dev_handler", phone="13800000021")
     for user in (world.cadre_b, world.department, dev_handler, world.outsider):
         assert client_for(user).get(url).status_code == 404
     # Once the ticket is assigned to the finance bureau, its handler may download it.

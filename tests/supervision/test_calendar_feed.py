@@ -12,9 +12,9 @@ from core.dates import SHANGHAI
 from notifications.models import CalendarFeed
 from notifications.services import calendar_feed_for
 from stationing.choices import ReportState
-from stationing.models import ProgressReport, ReportPeriod, WorkPlan
-from stationing.services import programme_sync_periods
-from supervision.services import ticket_accept, ticket_assign, ticket_create
+from stationing.models import ProgressReport, WorkPlan
+from supervision.choices import TicketState
+from tests.factories import make_ticket
 
 NOW = datetime.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)
 
@@ -31,9 +31,9 @@ def site(settings):
 
 
 @pytest.fixture
-def periods(world):
-    programme_sync_periods(programme=world.programme)
-    return list(ReportPeriod.objects.filter(programme=world.programme).order_by("due_at"))
+def periods(periods):
+    """The shared periods fixture, as a list in due order."""
+    return sorted(periods.values(), key=lambda period: period.due_at)
 
 
 def feed_url(user) -> str:
@@ -130,17 +130,7 @@ def test_uids_are_stable_across_fetches(world, client, periods, frozen):
 
 
 def test_department_gets_its_units_ticket_deadlines(world, client, periods):
-    ticket = ticket_create(
-        by=world.cadre_a,
-        enterprise=world.ent_a,
-        category="utilities",
-        title="用电增容",
-        description="新生产线需增容",
-    )
-    ticket = ticket_accept(ticket=ticket, by=world.office)
-    ticket = ticket_assign(
-        ticket=ticket, by=world.office, level="system", responsible_unit=world.finance_bureau
-    )
+    ticket = make_ticket(world, TicketState.ASSIGNED)
     found = events(fetch(client, world.department))
     event = found[f"ticket-{ticket.pk}@stationing"]
     assert event["DTSTART"].dt == ticket.deadline.astimezone(SHANGHAI).date()

@@ -15,14 +15,11 @@ from django.core import mail
 from django.core.management import call_command
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from core.choices import Role
 from core.dates import SHANGHAI
 from notifications.jobs import JOBS, run_job
 from notifications.models import JobRun, Notification, WebhookDelivery
 from stationing.choices import StationingNotice
-from stationing.models import ReportPeriod
 from stationing.services import (
-    programme_sync_periods,
     report_get_or_create_draft,
     report_save_draft,
     report_submit,
@@ -33,14 +30,11 @@ from stationing.services import (
 from supervision.choices import EventKind, Level, SupervisionNotice, TicketState
 from supervision.models import Ticket
 from supervision.services import (
-    ticket_accept,
-    ticket_assign,
-    ticket_create,
     ticket_decide_extension,
     ticket_progress,
     ticket_request_extension,
 )
-from tests.factories import ProfileFactory, UserFactory
+from tests.factories import make_handler, make_ticket
 
 UTC = datetime.UTC
 MINUTE = datetime.timedelta(minutes=1)
@@ -69,14 +63,12 @@ def sh(*args) -> datetime.datetime:
 def people(world):
     """Everyone in the world gets an e-mail address (without one, no e-mail is attempted), and
     the finance bureau, which dispatched cadre_b and handles tickets, gets a second handler."""
-    world.handler2 = UserFactory(username="handler2", roles=[Role.DEPARTMENT])
-    ProfileFactory(
-        user=world.handler2, name="第二经办人", phone="13900000101", unit=world.finance_bureau
+    world.handler2 = make_handler(
+        world.finance_bureau, "handler2", name="第二经办人", phone="13900000101"
     )
     # A handler of the unit that dispatched cadre_a (who reports on time): never told anything.
-    world.dev_handler = UserFactory(username="dev_handler", roles=[Role.DEPARTMENT])
-    ProfileFactory(
-        user=world.dev_handler, name="发改局经办人", phone="13900000102", unit=world.dev_bureau
+    world.dev_handler = make_handler(
+        world.dev_bureau, "dev_handler", name="发改局经办人", phone="13900000102"
     )
     for user in [
         world.office,
@@ -117,23 +109,9 @@ def robot(monkeypatch):
 
 
 @pytest.fixture
-def periods(world):
-    programme_sync_periods(programme=world.programme)
-    return {p.start.isoformat(): p for p in ReportPeriod.objects.filter(programme=world.programme)}
-
-
-@pytest.fixture
-def at(django_capture_on_commit_callbacks):
-    """at(moment, fn, ...) runs fn with the clock frozen there and the on-commit hooks run."""
-
-    def call(moment, fn, *args, **kwargs):
-        with (
-            time_machine.travel(moment, tick=False),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            return fn(*args, **kwargs)
-
-    return call
+def periods(periods):
+    """The shared periods fixture, keyed by their first day ("2026-10-16")."""
+    return {p.start.isoformat(): p for p in periods.values()}
 
 
 @pytest.fixture
@@ -344,24 +322,7 @@ MONDAY = sh(2026, 11, 16, 9)
 
 
 def assigned_ticket(world, at, when=MONDAY):
-    def make():
-        ticket = ticket_create(
-            by=world.cadre_a,
-            enterprise=world.ent_a,
-            category="utilities",
-            title="用电增容",
-            description="新生产线需增容",
-        )
-        ticket = ticket_accept(ticket=ticket, by=world.office)
-        return ticket_assign(
-            ticket=ticket,
-            by=world.office,
-            level=Level.SYSTEM,
-            responsible_unit=world.finance_bureau,
-            leader=world.leader,
-        )
-
-    return at(when, make)
+    return at(when, make_ticket, world, TicketState.ASSIGNED, leader=world.leader)
 
 
 def every_quarter(run_at, start, count):
@@ -514,9 +475,9 @@ def test_office_digest_counts_what_needs_the_office(people, periods, at, run_at)
     assert red.deadline < sh(2026, 11, 4)
     at(
         sh(2026, 11, 3, 10),
-        ticket_create,
+        make_ticket,
+        world,
         by=world.enterprise_a,
-        enterprise=world.ent_a,
         category="land",
         title="用地指标",
         description="扩建需新增用地",

@@ -13,7 +13,6 @@ import socket
 import urllib.error
 
 import pytest
-import time_machine
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core import mail
@@ -49,20 +48,6 @@ def people(world):
         user.email = f"{user.username}@example.com"
         user.save(update_fields=["email"])
     return world
-
-
-@pytest.fixture
-def at(django_capture_on_commit_callbacks):
-    """at(moment, fn, ...) runs fn with the clock frozen there and the on-commit hooks run."""
-
-    def call(moment, fn, *args, **kwargs):
-        with (
-            time_machine.travel(moment, tick=False),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            return fn(*args, **kwargs)
-
-    return call
 
 
 def subject_of(raw: bytes) -> str:

@@ -58,11 +58,6 @@ ROLES = ["office", "cadre", "department", "enterprise", "leader"]
 MOMENT = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def in_the_programme():
     with time_machine.travel(MOMENT, tick=True):

@@ -6,6 +6,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from core.choices import Role
 from core.dates import SHANGHAI
 from supervision.choices import EventKind, TicketState
 from supervision.models import Ticket, TicketEvent
@@ -27,7 +28,7 @@ from supervision.services import (
     ticket_request_extension,
     ticket_withdraw,
 )
-from tests.factories import ProfileFactory, UserFactory
+from tests.factories import make_handler, make_person, make_ticket
 
 MONDAY = datetime.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)
 
@@ -38,27 +39,16 @@ def frozen():
         yield traveller
 
 
-def raise_ticket(world, by=None, **kw):
-    fields = {"category": "utilities", "title": "用电增容", "description": "新生产线需增容"}
-    fields.update(kw)
-    return ticket_create(by=by or world.cadre_a, enterprise=world.ent_a, **fields)
+def raise_ticket(world, **kw):
+    return make_ticket(world, TicketState.SUBMITTED, **kw)
 
 
 def assigned(world):
-    ticket = raise_ticket(world)
-    ticket = ticket_accept(ticket=ticket, by=world.office)
-    return ticket_assign(
-        ticket=ticket,
-        by=world.office,
-        level="system",
-        responsible_unit=world.finance_bureau,
-        leader=world.leader,
-    )
+    return make_ticket(world, TicketState.ASSIGNED, leader=world.leader)
 
 
 def answered(world):
-    ticket = ticket_progress(ticket=assigned(world), by=world.department, comment="已对接供电")
-    return ticket_answer(ticket=ticket, by=world.department, answer="已完成增容")
+    return make_ticket(world, TicketState.ANSWERED, leader=world.leader)
 
 
 def kinds(ticket):
@@ -139,7 +129,7 @@ def test_forbidden_steps_from_submitted_are_refused(world, step, call):
 
 
 def test_closed_and_withdrawn_tickets_refuse_everything(world):
-    ticket = ticket_rate(ticket=answered(world), by=world.enterprise_a, satisfaction="basic")
+    ticket = make_ticket(world, TicketState.CLOSED)
     for call in (
         lambda: ticket_accept(ticket=ticket, by=world.office),
         lambda: ticket_withdraw(ticket=ticket, by=world.enterprise_a, reason="x"),
@@ -220,8 +210,7 @@ def test_only_the_responsible_unit_and_its_owner_act(world):
     with pytest.raises(PermissionDenied):
         ticket_progress(ticket=ticket, by=world.cadre_a, comment="x")
     ticket = ticket_progress(ticket=ticket, by=world.department, comment="接手")
-    colleague = UserFactory(roles=["department"])
-    ProfileFactory(user=colleague, unit=world.finance_bureau)
+    colleague = make_handler(world.finance_bureau, "finance_2")
     with pytest.raises(TransitionError) as caught:
         ticket_answer(ticket=ticket, by=colleague, answer="x")
     assert "部门经办人" in caught.value.messages[0]
@@ -275,8 +264,7 @@ def test_two_officers_at_once_one_wins_no_duplicate_event(world, frozen):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
     ticket = raise_ticket(world)
-    second_officer = UserFactory(roles=["office"])
-    ProfileFactory(user=second_officer, unit=world.county)
+    second_officer = make_person("office_2", [Role.OFFICE], unit=world.county)
     barrier = threading.Barrier(2)
     outcomes = []
 

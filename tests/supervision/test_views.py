@@ -10,26 +10,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.choices import Role
 from core.dates import SHANGHAI
-from stationing.models import ReportPeriod
-from stationing.services import (
-    programme_sync_periods,
-    report_get_or_create_draft,
-    report_save_draft,
-)
 from supervision.choices import TicketState
 from supervision.models import CalendarDay, CategorySetting, Ticket
 from supervision.services import (
     ticket_accept,
     ticket_answer,
     ticket_assign,
-    ticket_create,
-    ticket_object,
-    ticket_progress,
     ticket_request_extension,
     ticket_withdraw,
 )
-from tests.factories import ProfileFactory, UserFactory
+from tests.factories import make_handler, make_person, make_ticket
+
+pytestmark = pytest.mark.usefixtures("media")
 
 MONDAY = datetime.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)
 
@@ -40,23 +34,12 @@ def frozen():
         yield traveller
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def raise_ticket(world, by=None, enterprise=None, **kw):
-    fields = {"category": "utilities", "title": "用电增容", "description": "新生产线需增容"}
-    fields.update(kw)
-    return ticket_create(by=by or world.cadre_a, enterprise=enterprise or world.ent_a, **fields)
+def raise_ticket(world, **kw):
+    return make_ticket(world, TicketState.SUBMITTED, **kw)
 
 
 def assigned(world, **kw):
-    ticket = ticket_accept(ticket=raise_ticket(world, **kw), by=world.office)
-    return ticket_assign(
-        ticket=ticket, by=world.office, level="system", responsible_unit=world.finance_bureau
-    )
+    return make_ticket(world, TicketState.ASSIGNED, **kw)
 
 
 def detail(client, ticket):
@@ -90,9 +73,7 @@ def shown_actions(response) -> set[str]:
 
 
 def other_department(world):
-    user = UserFactory(username="dev_handler", roles=["department"])
-    ProfileFactory(user=user, name="发改经办人", unit=world.dev_bureau, phone="13800000011")
-    return user
+    return make_handler(world.dev_bureau, "dev_handler", name="发改经办人", phone="13800000011")
 
 
 # --- Scoping ----------------------------------------------------------------------------------
@@ -202,8 +183,9 @@ def test_a_role_that_may_not_act_gets_403(client_for, world):
 
 def test_a_step_someone_else_took_first_shows_the_message(client_for, world):
     ticket = raise_ticket(world)
-    second = UserFactory(username="office2", roles=["office"])
-    ProfileFactory(user=second, unit=world.county, name="督查员二", phone="13800000012")
+    second = make_person(
+        "office2", [Role.OFFICE], unit=world.county, name="督查员二", phone="13800000012"
+    )
     ticket_accept(ticket=ticket, by=second)
     # The first officer's page was loaded before: their reject reaches a ticket already accepted.
     response = act(client_for(world.office), ticket, "reject", {"reason": "不属实"}, follow=True)
@@ -287,10 +269,9 @@ def test_objection_then_reassign_or_confirm(client_for, world, frozen):
 
 
 def test_hand_over_to_a_colleague(client_for, world):
-    ticket = ticket_progress(ticket=assigned(world), by=world.department, comment="接手")
-    colleague = UserFactory(username="finance2", roles=["department"])
-    ProfileFactory(
-        user=colleague, unit=world.finance_bureau, name="财政局二号", phone="13800000013"
+    ticket = make_ticket(world, TicketState.IN_PROGRESS)
+    colleague = make_handler(
+        world.finance_bureau, "finance2", name="财政局二号", phone="13800000013"
     )
     # The colleague cannot act while the first handler owns it.
     assert shown_actions(detail(client_for(colleague), ticket)) == set()
@@ -396,34 +377,21 @@ def test_title_and_description_are_required(client_for, world):
     assert Ticket.objects.count() == 0
 
 
-@pytest.fixture
-def problem(world):
-    programme_sync_periods(programme=world.programme)
-    period = ReportPeriod.objects.get(programme=world.programme, start=datetime.date(2026, 11, 1))
-    report = report_get_or_create_draft(assignment=world.assignment_a, period=period, by=None)
-    report = report_save_draft(
-        report=report,
-        by=world.cadre_a,
-        expected_version=report.version,
-        fields={"work_done": "走访"},
-        problems=["企业新厂区用电报装排队三个月。希望供电公司加快办理"],
-    )
-    return report.problems.get()
-
-
-def test_a_report_problem_becomes_a_ticket_linked_both_ways(client_for, world, problem):
+def test_a_report_problem_becomes_a_ticket_linked_both_ways(client_for, world, report_problem):
     client = client_for(world.cadre_a)
-    url = reverse("ticket-from-problem", args=[problem.pk])
+    url = reverse("ticket-from-problem", args=[report_problem.pk])
     page = client.get(url).content.decode()
     assert "企业新厂区用电报装排队三个月" in page and "甲机械制造有限公司" in page
-    data = create_data(world, title="企业新厂区用电报装排队三个月", description=problem.description)
+    data = create_data(
+        world, title="企业新厂区用电报装排队三个月", description=report_problem.description
+    )
     response = client.post(url, data)
     assert response.status_code == 302
     ticket = Ticket.objects.get()
-    assert ticket.report_problem == problem
-    assert problem.ticket == ticket
+    assert ticket.report_problem == report_problem
+    assert report_problem.ticket == ticket
     page = detail(client, ticket).content.decode()
-    assert reverse("report-detail", args=[problem.report_id]) in page
+    assert reverse("report-detail", args=[report_problem.report_id]) in page
     # Once turned into a ticket, the problem's action leads to that ticket.
     again = client.get(url)
     assert again.status_code == 302 and again["Location"] == reverse(
@@ -433,8 +401,8 @@ def test_a_report_problem_becomes_a_ticket_linked_both_ways(client_for, world, p
     assert client_for(world.cadre_b).get(url).status_code == 404
 
 
-def test_the_problem_title_is_its_first_sentence(client_for, world, problem):
-    page = client_for(world.cadre_a).get(reverse("ticket-from-problem", args=[problem.pk]))
+def test_the_problem_title_is_its_first_sentence(client_for, world, report_problem):
+    page = client_for(world.cadre_a).get(reverse("ticket-from-problem", args=[report_problem.pk]))
     assert 'value="企业新厂区用电报装排队三个月"' in page.content.decode()
 
 
@@ -444,14 +412,7 @@ def test_the_problem_title_is_its_first_sentence(client_for, world, problem):
 def test_department_inbox_is_sorted_by_deadline(client_for, world, frozen):
     later = assigned(world, title="普通件")
     urgent = assigned(world, title="特急件", category="land", urgency="critical")
-    other_unit = ticket_assign(
-        ticket=ticket_accept(
-            ticket=raise_ticket(world, title="发改件", category="labour"), by=world.office
-        ),
-        by=world.office,
-        level="system",
-        responsible_unit=world.dev_bureau,
-    )
+    other_unit = assigned(world, title="发改件", category="labour", unit=world.dev_bureau)
     page = client_for(world.department).get(reverse("ticket-inbox"))
     html = page.content.decode()
     assert html.index(urgent.title) < html.index(later.title)
@@ -473,9 +434,7 @@ def test_colour_and_days_left_on_the_pages(client_for, world, frozen):
 
 def test_enterprise_page_lists_tickets_waiting_for_rating_first(client_for, world):
     open_one = raise_ticket(world, title="还在办", category="land")
-    answered = ticket_answer(
-        ticket=assigned(world, title="已答复件"), by=world.department, answer="好"
-    )
+    answered = make_ticket(world, TicketState.ANSWERED, title="已答复件")
     client = client_for(world.enterprise_a)
     html = client.get(reverse("ticket-mine")).content.decode()
     section = html.split('data-testid="awaiting-rating"')[1].split("全部诉求")[0]
@@ -646,7 +605,7 @@ def test_extension_requested_after_deadline_is_not_offered(client_for, world, fr
 
 
 def test_office_reassigns_after_an_objection(client_for, world):
-    ticket = ticket_object(ticket=assigned(world), by=world.department, reason="非本局职责")
+    ticket = make_ticket(world, TicketState.OBJECTED)
     office = client_for(world.office)
     response = act(
         office, ticket, "assign", {"level": "system", "responsible_unit": world.dev_bureau.pk}

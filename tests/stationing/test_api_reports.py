@@ -51,15 +51,17 @@ def item(**overrides):
     return data
 
 
-def open_plan(client, world):
+def open_plan(client, world, status=201):
+    """Open ent_a's plan: 201 when it is made, 200 when it already exists."""
     response = client.post(PLANS, {"programme": world.programme.pk, "enterprise": world.ent_a.pk})
-    assert response.status_code in (200, 201), response.content
+    assert response.status_code == status, response.content
     return response.json()
 
 
-def open_report(client, world, period):
+def open_report(client, world, period, status=201):
+    """Open assignment_a's report for the period: 201 when it is made, 200 when it exists."""
     response = client.post(REPORTS, {"assignment": world.assignment_a.pk, "period": period.pk})
-    assert response.status_code in (200, 201), response.content
+    assert response.status_code == status, response.content
     return response.json()
 
 
@@ -424,7 +426,7 @@ def test_on_time_until_the_due_second(world, periods, api, moment, late, status)
 def test_double_submit_makes_one_report_and_one_version(world, periods, api):
     client = api(world.cadre_a)
     report = open_report(client, world, periods[1])
-    open_report(client, world, periods[1])
+    assert open_report(client, world, periods[1], status=200)["id"] == report["id"]
     url = f"{REPORTS}{report['id']}/"
     body = client.patch(url, {"work_done": "走访", "days_on_site": 5}).json()
     first = client.post(f"{url}submit/", {"version": body["version"]})

@@ -342,7 +342,8 @@ def test_a_stale_version_is_409(api, world):
     ticket = raise_ticket(world)
     response = step(api(world.office), ticket, "accept", {"version": ticket.version + 1})
     assert response.status_code == 409
-    assert ok(step(api(world.office), ticket, "accept", {"version": ticket.version}))
+    body = ok(step(api(world.office), ticket, "accept", {"version": ticket.version}))
+    assert body["state"] == "accepted" and body["version"] == ticket.version + 1
 
 
 @pytest.mark.parametrize(
@@ -383,9 +384,12 @@ def test_content_cannot_be_changed_after_raising(api, world):
 
 
 def test_anonymous_is_refused(api, world):
+    # 403, not 401: SessionAuthentication is the first authentication class (no challenge).
     ticket = raise_ticket(world)
-    assert api().get(TICKETS).status_code in (401, 403)
-    assert api().post(url(ticket, "accept")).status_code in (401, 403)
+    for response in (api().get(TICKETS), api().post(url(ticket, "accept"))):
+        assert response.status_code == 403
+        assert response.json() == {"detail": "身份认证信息未提供。"}
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.SUBMITTED
 
 
 # --- Raising ----------------------------------------------------------------------------------

@@ -63,7 +63,9 @@ def test_feed_is_a_valid_calendar(world, client, periods):
         assert uid.endswith("@stationing")
         assert event.get("DTSTAMP") is not None
         assert event.get("DTSTART") is not None
-        assert event.get("DTEND") is not None or event.get("DURATION") is not None
+        # All-day events: the deadline's day, ending at the start of the next.
+        assert event["DTEND"].dt == event["DTSTART"].dt + datetime.timedelta(days=1)
+        assert "DURATION" not in event
         assert str(event["SUMMARY"])
         assert str(event["URL"]).startswith("https://zqfw.example.gov.cn/")
         (alarm,) = event.walk("VALARM")

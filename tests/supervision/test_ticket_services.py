@@ -28,7 +28,7 @@ from supervision.services import (
     ticket_request_extension,
     ticket_withdraw,
 )
-from tests.factories import make_handler, make_person, make_ticket
+from tests.factories import TICKET_PATHS, make_handler, make_person, make_ticket
 
 MONDAY = datetime.datetime(2026, 11, 16, 9, tzinfo=SHANGHAI)
 
@@ -287,3 +287,12 @@ def test_two_officers_at_once_one_wins_no_duplicate_event(world, frozen):
         thread.join()
     assert sorted(outcomes) == ["conflict", "ok"]
     assert TicketEvent.objects.filter(ticket=ticket, kind="accept").count() == 1
+
+
+@pytest.mark.parametrize("state", list(TICKET_PATHS))
+def test_the_ticket_factory_takes_each_state_through_the_services(world, state):
+    ticket = Ticket.objects.get(pk=make_ticket(world, state).pk)
+    assert ticket.state == state
+    # One event per step, the last one ending in the state asked for.
+    assert kinds(ticket) == [EventKind.SUBMIT, *TICKET_PATHS[state]]
+    assert ticket.events.order_by("id").last().to_state == state

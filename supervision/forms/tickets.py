@@ -8,13 +8,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.forms import PortalForm, TokenFormMixin
-from core.selectors import leader_list, unit_list
+from core.forms import PortalForm, TokenFormMixin, VersionedFormMixin
 from stationing.forms.organisation import PersonChoiceField
 
 from .. import attachments
 from ..choices import Category, Level, Satisfaction, Urgency
-from ..selectors import category_setting_list, raisable_enterprise_list, unit_handler_list
+from ..selectors import (
+    category_setting_list,
+    hand_over_target_list,
+    raisable_enterprise_list,
+    responsible_unit_list,
+    ticket_leader_list,
+)
 from ..services import category_days
 
 MAX_FILES = 10
@@ -167,7 +172,10 @@ class RejectForm(ActionForm):
     reason = _text(_("不予受理理由"), help_text=_("理由会告知提出人。"))
 
 
-class AssignForm(ActionForm):
+class AssignForm(VersionedFormMixin, ActionForm):
+    """交办 (受理并交办, 改派). Carries the version of the ticket it was loaded with: assigning
+    from a page loaded before someone else acted is refused, not applied over their step."""
+
     level = forms.ChoiceField(label=_("层级"), choices=Level.choices, initial=Level.SYSTEM)
     responsible_unit = forms.ModelChoiceField(label=_("承办单位"), queryset=None)
     co_units = forms.ModelMultipleChoiceField(label=_("协办单位"), queryset=None, required=False)
@@ -176,13 +184,16 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        units = unit_list(user=self.user).filter(is_responsible=True).order_by("name")
+        ticket = self.ticket
+        self.fields["version"].initial = ticket.version
+        # As in the API: a post without a version is not compared (the page always sends one).
+        self.fields["version"].required = False
+        units = responsible_unit_list(user=self.user)
         self.fields["responsible_unit"].queryset = units
         self.fields["co_units"].queryset = units
         self.fields["co_units"].widget.attrs["size"] = 4
         self.fields["co_units"].help_text = _("可多选(电脑上按住 Ctrl 键点选)。")
-        self.fields["leader"].queryset = leader_list(user=self.user, current=self.ticket.leader)
-        ticket = self.ticket
+        self.fields["leader"].queryset = ticket_leader_list(user=self.user, ticket=ticket)
         self.time_limit_days = category_days(ticket.category, ticket.urgency)
         if ticket.responsible_unit_id:
             self.initial.setdefault("responsible_unit", ticket.responsible_unit_id)
@@ -208,10 +219,7 @@ class HandOverForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        handlers = unit_handler_list(user=self.user, unit_id=self.ticket.responsible_unit_id)
-        if self.ticket.owner_id:
-            handlers = handlers.exclude(pk=self.ticket.owner_id)
-        self.fields["to"].queryset = handlers
+        self.fields["to"].queryset = hand_over_target_list(user=self.user, ticket=self.ticket)
 
 
 class ProgressForm(AttachmentFormMixin, ActionForm):

@@ -1,30 +1,19 @@
-"""Reads for tickets, scoped to the user. Pages and API both start here.
-
-- superuser: everything
-- office and leader: tickets of enterprises in their territory or their programmes, and any
-  ticket a leader personally handles (包案)
-- department: tickets assigned to their unit as responsible or co-handling unit
-- cadre: tickets of the enterprises they are stationed at
-- enterprise contact: their own enterprise's tickets
-"""
+"""Reads for the working-day calendar (holidays, 调休) and the time limit of each category: the
+office's settings page and the deadline arithmetic. Neither is confidential."""
 
 from django.db.models import QuerySet
+
+from ..models import CalendarDay, CategorySetting
 
 
 def calendar_day_list(*, year: int) -> QuerySet:
     """The holiday table for one year (the office's settings page; not confidential)."""
-    from supervision.models import CalendarDay
-
     return CalendarDay.objects.filter(date__year=year).order_by("date")
 
 
 def category_setting_list() -> QuerySet:
-    from supervision.models import CategorySetting
-
     return CategorySetting.objects.select_related("default_unit").order_by("category")
 
 
 def calendar_day_list_all() -> QuerySet:
-    from supervision.models import CalendarDay
-
     return CalendarDay.objects.all()

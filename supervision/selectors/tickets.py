@@ -8,16 +8,23 @@
 - enterprise contact: their own enterprise's tickets
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core.choices import Role
+from core.models import Unit
 from core.roles import actor_for
-from enterprises.selectors import enterprise_ids
+from core.selectors import leader_list, unit_list
+from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_ids, enterprise_list
+from stationing.models import ReportProblem
+from stationing.selectors import report_list
 
-from ..choices import CLOCK_STATES, OPEN_STATES, Colour
-from ..models import Ticket, TicketAttachment, TicketEvent
+from .. import permissions
+from ..choices import CLOCK_STATES, OPEN_STATES, Colour, TicketState
+from ..models import ExtensionRequest, Ticket, TicketAttachment, TicketEvent
 
 NOTHING = Q(pk__in=[])
 
@@ -75,6 +82,15 @@ def open_duplicates(*, user: User, enterprise_id: int, category: str) -> QuerySe
     )
 
 
+def own_ticket_list(*, user: User) -> QuerySet[Ticket]:
+    """The user's own tickets: an enterprise contact's are their enterprise's, anyone else's
+    those they raised."""
+    tickets = ticket_list(user=user)
+    if permissions.is_enterprise_contact(user):
+        return tickets.filter(enterprise_id=actor_for(user).enterprise_id)
+    return tickets.filter(raised_by=user)
+
+
 def department_inbox(*, user: User) -> QuerySet[Ticket]:
     actor = actor_for(user)
     if not actor.unit_id:
@@ -87,9 +103,7 @@ def department_inbox(*, user: User) -> QuerySet[Ticket]:
 
 
 def unit_handler_list(*, user: User, unit_id: int | None) -> QuerySet:
-    """Active department handlers of a unit (whom a ticket can be handed over to)."""
-    from django.contrib.auth import get_user_model
-
+    """Active department handlers of a unit."""
     if not unit_id or not getattr(user, "is_authenticated", False):
         return get_user_model().objects.none()
     return (
@@ -101,33 +115,45 @@ def unit_handler_list(*, user: User, unit_id: int | None) -> QuerySet:
     )
 
 
-def raisable_enterprise_list(*, user: User) -> QuerySet:
+# --- Choices of the ticket forms: the pages and the API take them from here ------------------
+
+
+def hand_over_target_list(*, user: User, ticket: Ticket) -> QuerySet:
+    """Whom a ticket can be handed over to: the other handlers of its responsible unit."""
+    handlers = unit_handler_list(user=user, unit_id=ticket.responsible_unit_id)
+    if ticket.owner_id:
+        handlers = handlers.exclude(pk=ticket.owner_id)
+    return handlers
+
+
+def responsible_unit_list(*, user: User) -> QuerySet[Unit]:
+    """Units a ticket can be assigned to, as responsible or co-handling unit."""
+    return unit_list(user=user).filter(is_responsible=True).order_by("name", "pk")
+
+
+def ticket_leader_list(*, user: User, ticket: Ticket) -> QuerySet[User]:
+    """Leaders who can take charge of the ticket (包案): those of the user's territory and
+    above, and the one already in charge, who stays choosable when it is reassigned."""
+    return leader_list(user=user, current=ticket.leader)
+
+
+def raisable_enterprise_list(*, user: User) -> QuerySet[Enterprise]:
     """Enterprises the user may raise tickets for: a cadre's stationed ones, a contact's own."""
-    from enterprises.selectors import enterprise_list
-    from stationing.models import Assignment
-
-    actor = actor_for(user)
-    q = NOTHING
-    if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
-        q |= Q(pk=actor.enterprise_id)
-    if actor.has(Role.CADRE) and actor.profile_id:
-        q |= Q(pk__in=Assignment.objects.filter(cadre_id=actor.profile_id).values("enterprise_id"))
-    return enterprise_list(user=user).filter(q).order_by("name", "pk")
+    return (
+        enterprise_list(user=user)
+        .filter(permissions.raisable_enterprise_q(user))
+        .order_by("name", "pk")
+    )
 
 
-def report_problem_list(*, user: User) -> QuerySet:
+def report_problem_list(*, user: User) -> QuerySet[ReportProblem]:
     """Problem lines of the half-month reports the user may read."""
-    from stationing.models import ReportProblem
-    from stationing.selectors import report_list
-
     return ReportProblem.objects.filter(
         report__in=report_list(user=user).values("pk")
     ).select_related("report__assignment__enterprise", "report__period")
 
 
-def extension_list(*, user: User, ticket: Ticket) -> QuerySet:
-    from supervision.models import ExtensionRequest
-
+def extension_list(*, user: User, ticket: Ticket) -> QuerySet[ExtensionRequest]:
     return ExtensionRequest.objects.filter(
         ticket__in=ticket_list(user=user).filter(pk=ticket.pk).values("pk")
     ).select_related("requested_by__profile", "decided_by__profile")
@@ -136,19 +162,14 @@ def extension_list(*, user: User, ticket: Ticket) -> QuerySet:
 def awaiting_rating(*, user: User) -> QuerySet[Ticket]:
     """Answered tickets the user may rate (the enterprise contact's, or a cadre's when the
     enterprise has no login)."""
-    from supervision.choices import TicketState
-    from supervision.services import can_rate
-
     answered = (
         ticket_list(user=user).filter(state=TicketState.ANSWERED).order_by("answered_at", "pk")
     )
-    return answered.filter(pk__in=[t.pk for t in answered if can_rate(user, t)])
+    return answered.filter(pk__in=[t.pk for t in answered if permissions.can_rate(user, t)])
 
 
 def person_names(*, usernames) -> dict[str, str]:
     """Profile names by username (the timeline names whom a ticket was handed over to)."""
-    from django.contrib.auth import get_user_model
-
     rows = get_user_model().objects.filter(username__in=list(usernames))
     return {
         username: name or username

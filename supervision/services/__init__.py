@@ -8,9 +8,6 @@ from .calendar import (
 )
 from .tickets import (
     TransitionError,
-    can_raise_for,
-    can_rate,
-    is_unit_handler,
     ticket_accept,
     ticket_accept_and_assign,
     ticket_answer,
@@ -35,11 +32,8 @@ __all__ = [
     "TransitionError",
     "calendar_day_delete",
     "calendar_day_save",
-    "can_raise_for",
-    "can_rate",
     "category_days",
     "category_setting_update",
-    "is_unit_handler",
     "ticket_accept",
     "ticket_accept_and_assign",
     "ticket_answer",

@@ -9,14 +9,14 @@ gets a TransitionError instead of writing a second event.
 import datetime
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.models import Unit
-from core.roles import actor_for
 
-from ..models import CategorySetting
+from ..models import CalendarDay, CategorySetting
+from ..permissions import may_edit_calendar
 
 
 def category_days(category: str, urgency: str) -> int:
@@ -26,17 +26,10 @@ def category_days(category: str, urgency: str) -> int:
     return setting.days_for(urgency)
 
 
-def _office_only(by: User) -> None:
-    if not actor_for(by).is_office:
-        raise PermissionDenied(_("只有督查室可以修改办理时限和节假日安排。"))
-
-
 @transaction.atomic
 def calendar_day_save(*, by: User, date: datetime.date, is_workday: bool, name: str = "", day=None):
     """Add a holiday or make-up working day, or change one (`day`); one row per date."""
-    from supervision.models import CalendarDay
-
-    _office_only(by)
+    may_edit_calendar(by).check()
     taken = CalendarDay.objects.filter(date=date)
     if day is not None:
         taken = taken.exclude(pk=day.pk)
@@ -53,7 +46,7 @@ def calendar_day_save(*, by: User, date: datetime.date, is_workday: bool, name: 
 
 @transaction.atomic
 def calendar_day_delete(*, by: User, day) -> None:
-    _office_only(by)
+    may_edit_calendar(by).check()
     day.delete()
 
 
@@ -71,7 +64,7 @@ def category_setting_update(
 
     Tickets already assigned keep their deadline; the new limits apply from the next assignment.
     """
-    _office_only(by)
+    may_edit_calendar(by).check()
     if default_unit is not None and not default_unit.is_responsible:
         raise ValidationError({"default_unit": _("该单位不是承办单位。")})
     if not normal_days >= urgent_days >= critical_days:

@@ -1,32 +1,30 @@
 """Ticket writes: every step of the closed loop is one function here.
 
-Each transition locks the ticket row, checks the state (an impossible step raises
-TransitionError, which the API turns into 409), changes the ticket and appends one TicketEvent.
-Two officers acting at once: the second waits for the lock, then finds the state changed and
-gets a TransitionError instead of writing a second event.
+Each transition locks the ticket row, checks the step's rules from supervision.permissions (the
+states it starts from, who may take it, what else must hold now: the same rules that decide
+which steps the pages and the API offer), changes the ticket and appends one TicketEvent. A
+refused state or condition raises TransitionError (409 in the API), a refused role
+PermissionDenied. Two officers acting at once: the second waits for the lock, then finds the
+state changed and gets a TransitionError instead of writing a second event.
 """
 
 import datetime
 import uuid
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.choices import Role
 from core.dates import end_of_day, local_date
-from core.locking import StaleEditError, stale_message
+from core.locking import lock_for_edit, save_new_version
 from core.models import Unit
-from core.roles import actor_for
 from stationing.models import Assignment
 
-from .. import notices
+from .. import attachments, notices, permissions
 from ..choices import (
-    CLOCK_STATES,
     LEVEL_ORDER,
-    OPEN_STATES,
     Colour,
     EventKind,
     ExtensionState,
@@ -35,7 +33,7 @@ from ..choices import (
     TicketState,
     Urgency,
 )
-from ..models import ExtensionRequest, Ticket, TicketEvent
+from ..models import ExtensionRequest, Ticket, TicketAttachment, TicketEvent
 from ..workdays import WorkCalendar, colour, ticket_clock
 from .calendar import category_days
 
@@ -47,27 +45,30 @@ class TransitionError(ValidationError):
         super().__init__(message, code="state")
 
 
-def _state_label(state: str) -> str:
-    return str(TicketState(state).label)
-
-
 def _lock(ticket: Ticket, expected_version: int | None = None) -> Ticket:
-    current = (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("updated_by__profile", "responsible_unit")
-        .get(pk=ticket.pk)
+    return lock_for_edit(
+        Ticket.objects.select_related("responsible_unit"),
+        ticket.pk,
+        expected_version=expected_version,
     )
-    if expected_version is not None and current.version != int(expected_version):
-        raise StaleEditError(stale_message(current), code="stale")
-    return current
 
 
-def _require_state(ticket: Ticket, allowed, action: str) -> None:
-    if ticket.state not in allowed:
-        raise TransitionError(
-            _("诉求当前状态为“%(state)s”,不能%(action)s。")
-            % {"state": _state_label(ticket.state), "action": action}
-        )
+def _check_step(ticket: Ticket, by: User | None, name: str) -> permissions.Moment:
+    """The step's rules (supervision.permissions.STEPS) on the locked row: what it acts on and
+    the state first (someone may have moved it since the page was loaded), then the role
+    (PermissionDenied), then the rest."""
+    moment = permissions.Moment(ticket)
+    for verdict in (
+        permissions.needs_met(by, ticket, name, moment),
+        permissions.state_allows(ticket, name),
+    ):
+        if not verdict:
+            raise TransitionError(verdict.reason)
+    permissions.may_attempt(by, ticket, name).check()
+    verdict = permissions.conditions_hold(by, ticket, name, moment)
+    if not verdict:
+        raise TransitionError(verdict.reason)
+    return moment
 
 
 def _record(
@@ -80,9 +81,7 @@ def _record(
     data: dict | None = None,
     at: datetime.datetime | None = None,
 ) -> TicketEvent:
-    ticket.version += 1
-    ticket.updated_by = by
-    ticket.save()
+    save_new_version(ticket, by=by)
     event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
@@ -116,20 +115,6 @@ def _start_clock(ticket: Ticket, now: datetime.datetime, days: int | None = None
     ticket.deadline, ticket.yellow_at = ticket_clock(now, ticket.time_limit_days)
 
 
-def can_raise_for(user: User, enterprise_id: int) -> bool:
-    """Stationed cadres and the enterprise's own contacts raise tickets for an enterprise."""
-    actor = actor_for(user)
-    if actor.has(Role.ENTERPRISE) and actor.enterprise_id == enterprise_id:
-        return True
-    return bool(
-        actor.has(Role.CADRE)
-        and actor.profile_id
-        and Assignment.objects.filter(
-            cadre_id=actor.profile_id, enterprise_id=enterprise_id
-        ).exists()
-    )
-
-
 @transaction.atomic
 def ticket_create(
     *,
@@ -144,8 +129,9 @@ def ticket_create(
 ) -> Ticket:
     """Raise a ticket. `at` back-fills the moment a problem was raised on paper or by phone (the
     ticket is dated then, and numbered in that year); it defaults to now."""
-    if not can_raise_for(by, enterprise.pk):
-        raise ValidationError({"enterprise": _("您不能为这家企业提出诉求。")})
+    verdict = permissions.can_raise_for(by, enterprise.pk)
+    if not verdict:
+        raise ValidationError({"enterprise": verdict.reason})
     if report_problem is not None:
         if Ticket.objects.filter(report_problem=report_problem).exists():
             raise ValidationError(_("该问题已转为诉求。"), code="duplicate")
@@ -198,8 +184,11 @@ def ticket_accept(
     at: datetime.datetime | None = None,
 ) -> Ticket:
     """Accept (受理). `at` back-fills when the office accepted it; it defaults to now."""
-    ticket = _lock(ticket, expected_version)
-    _require_state(ticket, [TicketState.SUBMITTED], _("受理"))
+    return _accept(_lock(ticket, expected_version), by=by, at=at)
+
+
+def _accept(ticket: Ticket, *, by: User, at: datetime.datetime | None) -> Ticket:
+    _check_step(ticket, by, permissions.ACCEPT)
     from_state = ticket.state
     ticket.state = TicketState.ACCEPTED
     ticket.owner = by  # 首问负责: whoever receives it first owns it until it is handed on
@@ -213,7 +202,7 @@ def ticket_reject(
 ) -> Ticket:
     reason = _required(reason, "reason", _("不予受理必须说明理由。"))
     ticket = _lock(ticket, expected_version)
-    _require_state(ticket, [TicketState.SUBMITTED], _("不予受理"))
+    _check_step(ticket, by, permissions.REJECT)
     from_state = ticket.state
     ticket.state = TicketState.REJECTED
     ticket.reason = reason
@@ -239,8 +228,30 @@ def ticket_assign(
 
     `at` back-fills when it was assigned: the clock (deadline, yellow card) runs from then.
     """
-    ticket = _lock(ticket, expected_version)
-    _require_state(ticket, [TicketState.ACCEPTED, TicketState.OBJECTED], _("交办"))
+    return _assign(
+        _lock(ticket, expected_version),
+        by=by,
+        level=level,
+        responsible_unit=responsible_unit,
+        co_units=co_units,
+        leader=leader,
+        comment=comment,
+        at=at,
+    )
+
+
+def _assign(
+    ticket: Ticket,
+    *,
+    by: User,
+    level: str,
+    responsible_unit: Unit,
+    co_units,
+    leader: User | None,
+    comment: str,
+    at: datetime.datetime | None,
+) -> Ticket:
+    _check_step(ticket, by, permissions.ASSIGN)
     if level not in Level.values:
         raise ValidationError({"level": _("请选择层级。")})
     if not responsible_unit.is_responsible:
@@ -258,7 +269,6 @@ def ticket_assign(
     calendar = WorkCalendar.around(local_date(now))
     ticket.objection_until = end_of_day(calendar.add_working_days(local_date(now), 1))
     _start_clock(ticket, now)
-    ticket.save()
     ticket.co_units.set(co_units)
     _record(
         ticket,
@@ -283,7 +293,7 @@ def ticket_assign(
 def ticket_confirm_assignment(*, ticket: Ticket, by: User, comment: str = "") -> Ticket:
     """The office keeps the assignment despite the objection: the owner unit is now fixed."""
     ticket = _lock(ticket)
-    _require_state(ticket, [TicketState.OBJECTED], _("维持交办"))
+    _check_step(ticket, by, permissions.CONFIRM)
     from_state = ticket.state
     ticket.state = TicketState.ASSIGNED
     ticket.assignment_fixed = True
@@ -315,11 +325,10 @@ def _escalate(ticket: Ticket, *, by: User | None, comment: str) -> None:
 
 
 @transaction.atomic
-def ticket_escalate(*, ticket: Ticket, by: User | None, reason: str = "") -> Ticket:
+def ticket_escalate(*, ticket: Ticket, by: User, reason: str = "") -> Ticket:
     """Raise one level and mark urged (督办), keeping the department and state."""
     ticket = _lock(ticket)
-    # Escalation is about a department that is stuck: only once the ticket has one.
-    _require_state(ticket, CLOCK_STATES + [TicketState.ANSWERED], _("升级督办"))
+    _check_step(ticket, by, permissions.ESCALATE)
     _escalate(ticket, by=by, comment=reason)
     return ticket
 
@@ -344,10 +353,7 @@ def ticket_decide_extension(
     *, ticket: Ticket, by: User, approve: bool, comment: str = ""
 ) -> Ticket:
     ticket = _lock(ticket)
-    request = ticket.extensions.filter(state=ExtensionState.PENDING).first()
-    if request is None:
-        raise TransitionError(_("没有待审批的延期申请。"))
-    _require_state(ticket, CLOCK_STATES, _("审批延期"))
+    request = _check_step(ticket, by, permissions.DECIDE_EXTENSION).pending_extension
     if not approve:
         comment = _required(comment, "comment", _("不同意延期时请说明理由。"))
     request.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
@@ -371,39 +377,11 @@ def ticket_decide_extension(
     return ticket
 
 
-def is_unit_handler(user: User, unit_id: int | None) -> bool:
-    actor = actor_for(user)
-    return bool(unit_id and actor.has(Role.DEPARTMENT) and actor.unit_id == unit_id)
-
-
-def _department_turn(ticket: Ticket, by: User) -> None:
-    """Only the responsible unit's handlers act; the first to act owns it (首问负责)."""
-    if not is_unit_handler(by, ticket.responsible_unit_id):
-        raise PermissionDenied(_("只有承办单位的经办人可以办理。"))
-    if (
-        ticket.owner_id
-        and ticket.owner_id != by.pk
-        and is_unit_handler(ticket.owner, ticket.responsible_unit_id)
-    ):
-        owner_name = getattr(getattr(ticket.owner, "profile", None), "name", "")
-        raise TransitionError(
-            _("该诉求由 %(owner)s 负责办理;如需他人办理,请先移交。")
-            % {"owner": owner_name or ticket.owner.get_username()}
-        )
-    ticket.owner = by
-
-
 @transaction.atomic
 def ticket_object(*, ticket: Ticket, by: User, reason: str) -> Ticket:
     reason = _required(reason, "reason", _("提出异议必须说明理由。"))
     ticket = _lock(ticket)
-    _require_state(ticket, [TicketState.ASSIGNED], _("提出交办异议"))
-    if not is_unit_handler(by, ticket.responsible_unit_id):
-        raise PermissionDenied(_("只有承办单位的经办人可以办理。"))
-    if ticket.assignment_fixed:
-        raise TransitionError(_("督查室已确定承办单位,不能再提出异议。"))
-    if timezone.now() > ticket.objection_until:
-        raise TransitionError(_("已超过交办异议期限(交办后1个工作日内)。"))
+    _check_step(ticket, by, permissions.OBJECT)
     from_state = ticket.state
     ticket.state = TicketState.OBJECTED
     _record(ticket, kind=EventKind.OBJECT, by=by, from_state=from_state, comment=reason)
@@ -414,11 +392,8 @@ def ticket_object(*, ticket: Ticket, by: User, reason: str) -> Ticket:
 def ticket_hand_over(*, ticket: Ticket, by: User, to: User, comment: str = "") -> Ticket:
     """Hand the ticket to another handler of the same unit (the explicit end of 首问负责)."""
     ticket = _lock(ticket)
-    _require_state(ticket, CLOCK_STATES, _("移交"))
-    if not (ticket.owner_id == by.pk or actor_for(by).is_office):
-        raise PermissionDenied(_("只有当前责任人或督查室可以移交。"))
-    unit_id = ticket.responsible_unit_id
-    if not is_unit_handler(to, unit_id):
+    _check_step(ticket, by, permissions.HAND_OVER)
+    if not permissions.is_unit_handler(to, ticket.responsible_unit_id):
         raise ValidationError({"to": _("只能移交给承办单位的经办人。")})
     ticket.owner = to
     _record(
@@ -436,8 +411,8 @@ def ticket_hand_over(*, ticket: Ticket, by: User, to: User, comment: str = "") -
 def ticket_progress(*, ticket: Ticket, by: User, comment: str) -> Ticket:
     comment = _required(comment, "comment", _("请填写办理进展。"))
     ticket = _lock(ticket)
-    _require_state(ticket, [TicketState.ASSIGNED, TicketState.IN_PROGRESS], _("记录办理进展"))
-    _department_turn(ticket, by)
+    _check_step(ticket, by, permissions.PROGRESS)
+    ticket.owner = by  # 首问负责: the first handler to act owns it
     from_state = ticket.state
     ticket.state = TicketState.IN_PROGRESS
     _record(ticket, kind=EventKind.PROGRESS, by=by, from_state=from_state, comment=comment)
@@ -448,12 +423,8 @@ def ticket_progress(*, ticket: Ticket, by: User, comment: str) -> Ticket:
 def ticket_request_extension(*, ticket: Ticket, by: User, days: int, reason: str) -> Ticket:
     reason = _required(reason, "reason", _("申请延期必须说明理由。"))
     ticket = _lock(ticket)
-    _require_state(ticket, [TicketState.ASSIGNED, TicketState.IN_PROGRESS], _("申请延期"))
-    _department_turn(ticket, by)
-    if timezone.now() > ticket.deadline:
-        raise TransitionError(_("已超过办结期限,不能再申请延期。"))
-    if ticket.extensions.filter(state=ExtensionState.PENDING).exists():
-        raise TransitionError(_("已有一项延期申请在审批中。"))
+    _check_step(ticket, by, permissions.REQUEST_EXTENSION)
+    ticket.owner = by
     request = ExtensionRequest(ticket=ticket, requested_by=by, days=days, reason=reason)
     request.full_clean(exclude=["ticket", "requested_by"])
     request.save()
@@ -472,8 +443,8 @@ def ticket_request_extension(*, ticket: Ticket, by: User, days: int, reason: str
 def ticket_answer(*, ticket: Ticket, by: User, answer: str) -> Ticket:
     answer = _required(answer, "answer", _("请填写答复内容。"))
     ticket = _lock(ticket)
-    _require_state(ticket, [TicketState.ASSIGNED, TicketState.IN_PROGRESS], _("答复"))
-    _department_turn(ticket, by)
+    _check_step(ticket, by, permissions.ANSWER)
+    ticket.owner = by
     from_state = ticket.state
     ticket.state = TicketState.ANSWERED
     ticket.answer = answer
@@ -481,26 +452,6 @@ def ticket_answer(*, ticket: Ticket, by: User, answer: str) -> Ticket:
     _record(ticket, kind=EventKind.ANSWER, by=by, from_state=from_state, comment=answer)
     notices.ticket_answered(ticket)
     return ticket
-
-
-def can_rate(user: User, ticket: Ticket) -> bool:
-    """The enterprise contact rates; a stationed cadre rates only when the enterprise has no
-    login of its own."""
-    from django.contrib.auth import get_user_model
-
-    actor = actor_for(user)
-    if actor.has(Role.ENTERPRISE) and actor.enterprise_id == ticket.enterprise_id:
-        return True
-    has_contact_login = (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            groups__name=Role.ENTERPRISE,
-            profile__enterprise_id=ticket.enterprise_id,
-        )
-        .exists()
-    )
-    return not has_contact_login and can_raise_for(user, ticket.enterprise_id)
 
 
 @transaction.atomic
@@ -512,9 +463,7 @@ def ticket_rate(*, ticket: Ticket, by: User, satisfaction: str, comment: str = "
     if satisfaction == Satisfaction.UNSATISFIED:
         comment = _required(comment, "comment", _("不满意时请说明原因。"))
     ticket = _lock(ticket)
-    _require_state(ticket, [TicketState.ANSWERED], _("评价"))
-    if not can_rate(by, ticket):
-        raise PermissionDenied(_("只有企业联络人(企业无账号时为驻企干部)可以评价。"))
+    _check_step(ticket, by, permissions.RATE)
     from_state = ticket.state
     ticket.satisfaction = satisfaction
     ticket.rating_comment = comment
@@ -551,11 +500,7 @@ def ticket_withdraw(*, ticket: Ticket, by: User, reason: str) -> Ticket:
     """The enterprise (or whoever raised it) withdraws; the office sees every withdrawal."""
     reason = _required(reason, "reason", _("撤回必须说明原因。"))
     ticket = _lock(ticket)
-    _require_state(ticket, OPEN_STATES, _("撤回"))
-    actor = actor_for(by)
-    own_enterprise = actor.has(Role.ENTERPRISE) and actor.enterprise_id == ticket.enterprise_id
-    if not (own_enterprise or ticket.raised_by_id == by.pk):
-        raise PermissionDenied(_("只有企业或提出人可以撤回诉求。"))
+    _check_step(ticket, by, permissions.WITHDRAW)
     from_state = ticket.state
     ticket.state = TicketState.WITHDRAWN
     ticket.reason = reason
@@ -569,9 +514,6 @@ def ticket_attach(*, ticket: Ticket, by: User, upload, event: TicketEvent | None
 
     Raises ValidationError (codes too_big, type, extension) with a message saying why.
     """
-    from supervision import attachments
-    from supervision.models import TicketAttachment
-
     checked = attachments.check_upload(upload)
     storage_name = attachments.store(upload)
     # The file is written before the row: if the transaction rolls back, remove it again.
@@ -592,10 +534,35 @@ def ticket_attach(*, ticket: Ticket, by: User, upload, event: TicketEvent | None
 
 
 @transaction.atomic
-def ticket_accept_and_assign(*, ticket: Ticket, by: User, **assignment) -> Ticket:
-    """The office accepts a submitted ticket and assigns it in one step (two events)."""
-    ticket = ticket_accept(ticket=ticket, by=by)
-    return ticket_assign(ticket=ticket, by=by, **assignment)
+def ticket_accept_and_assign(
+    *,
+    ticket: Ticket,
+    by: User,
+    level: str,
+    responsible_unit: Unit,
+    co_units=(),
+    leader: User | None = None,
+    comment: str = "",
+    expected_version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Ticket:
+    """The office's 交办 as the pages and the API offer it: a submitted ticket is accepted first
+    (受理并交办, two events; the ASSIGN step's prelude), an accepted one assigned, an objected
+    one reassigned. One lock and one version check for both events, so a form loaded before
+    someone else acted is refused (StaleEditError) instead of overwriting."""
+    ticket = _lock(ticket, expected_version)
+    if permissions.state_allows(ticket, permissions.ACCEPT):
+        ticket = _accept(ticket, by=by, at=at)
+    return _assign(
+        ticket,
+        by=by,
+        level=level,
+        responsible_unit=responsible_unit,
+        co_units=co_units,
+        leader=leader,
+        comment=comment,
+        at=at,
+    )
 
 
 @transaction.atomic
@@ -612,8 +579,6 @@ def ticket_attach_many(*, ticket: Ticket, by: User, uploads, event: TicketEvent 
         for upload in uploads:
             saved.append(ticket_attach(ticket=ticket, by=by, upload=upload, event=event))
     except ValidationError as exc:
-        from supervision import attachments
-
         for attachment in saved:
             attachments.remove(attachment.storage_name)
         raise ValidationError({"attachments": exc.messages}) from exc

@@ -1,12 +1,11 @@
 """Badges and labels of the ticket pages."""
 
 from django import template
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from core.choices import Role
-from core.roles import actor_for
-
-from ..choices import Colour, EventKind, Level, Satisfaction, TicketState
+from .. import permissions, selectors
+from ..choices import OPEN_STATES, Colour, EventKind, Level, Satisfaction, TicketState
 
 register = template.Library()
 
@@ -119,26 +118,19 @@ def event_details(event) -> list[str]:
 def ticket_summary(context) -> dict:
     """Counts for the home page's 诉求 section: a department's open tickets by colour, an
     enterprise's tickets waiting for its rating and still open."""
-    from django.db.models import Count, Q
-
-    from .. import selectors
-    from ..choices import OPEN_STATES
-
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    actor = actor_for(user)
     summary = {}
-    if actor.has(Role.DEPARTMENT):
+    if permissions.may_use_inbox(user):
         summary["inbox"] = selectors.department_inbox(user=user).aggregate(
             total=Count("pk"),
             yellow=Count("pk", filter=selectors.colour_q(Colour.YELLOW)),
             red=Count("pk", filter=selectors.colour_q(Colour.RED)),
         )
-    if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
-        mine = selectors.ticket_list(user=user).filter(enterprise_id=actor.enterprise_id)
-        summary["mine"] = mine.aggregate(
+    if permissions.is_enterprise_contact(user):
+        summary["mine"] = selectors.own_ticket_list(user=user).aggregate(
             open=Count("pk", filter=Q(state__in=OPEN_STATES)),
             answered=Count("pk", filter=Q(state=TicketState.ANSWERED)),
         )

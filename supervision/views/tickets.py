@@ -12,7 +12,7 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from core.choices import Role
 from core.dates import local_date
 from core.forms import apply_validation_error
+from core.permissions import is_office
 from core.roles import actor_for
 from core.selectors import unit_list
 from core.views import (
@@ -91,14 +91,9 @@ class TicketListView(FilteredListView):
         ]
         context["count_all"] = sum(counts.values())
         context["current_state"] = self.request.GET.get("state", "")
-        context["is_office"] = actor_for(self.request.user).is_office
-        context["can_raise"] = _can_raise(self.request.user)
+        context["is_office"] = bool(is_office(self.request.user))
+        context["can_raise"] = bool(permissions.may_raise_tickets(self.request.user))
         return context
-
-
-def _can_raise(user) -> bool:
-    actor = actor_for(user)
-    return actor.has(Role.CADRE) or actor.has(Role.ENTERPRISE)
 
 
 class TicketInboxView(RoleRequiredMixin, ListView):
@@ -106,7 +101,7 @@ class TicketInboxView(RoleRequiredMixin, ListView):
     context_object_name = "tickets"
 
     def has_permission(self):
-        return actor_for(self.request.user).has(Role.DEPARTMENT)
+        return bool(permissions.may_use_inbox(self.request.user))
 
     def get_paginate_by(self, queryset):
         return settings.PAGE_SIZE
@@ -136,14 +131,7 @@ class TicketMineView(PortalLoginRequiredMixin, ListView):
         return settings.PAGE_SIZE
 
     def get_queryset(self):
-        user = self.request.user
-        actor = actor_for(user)
-        tickets = selectors.ticket_list(user=user)
-        if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
-            tickets = tickets.filter(enterprise_id=actor.enterprise_id)
-        else:
-            tickets = tickets.filter(raised_by=user)
-        return tickets.order_by("-created_at", "-pk")
+        return selectors.own_ticket_list(user=self.request.user).order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -153,7 +141,7 @@ class TicketMineView(PortalLoginRequiredMixin, ListView):
         )
         annotate_clock([*context["tickets"], *waiting])
         context["awaiting"] = waiting
-        context["can_raise"] = _can_raise(user)
+        context["can_raise"] = bool(permissions.may_raise_tickets(user))
         return context
 
 
@@ -345,8 +333,7 @@ class TicketActionView(PortalLoginRequiredMixin, View):
         if name is None:
             raise Http404
         ticket = scoped_ticket(request.user, pk)
-        if not permissions.may_attempt(request.user, ticket, name):
-            raise PermissionDenied
+        permissions.may_attempt(request.user, ticket, name).check()
         form = make_action_form(name, ticket, request.user, request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -377,16 +364,16 @@ class TicketActionView(PortalLoginRequiredMixin, View):
         if name == permissions.REJECT:
             return services.ticket_reject(ticket=ticket, by=user, reason=data["reason"])
         if name == permissions.ASSIGN:
-            assignment = {
-                "level": data["level"],
-                "responsible_unit": data["responsible_unit"],
-                "co_units": list(data["co_units"]),
-                "leader": data["leader"],
-                "comment": data["comment"],
-            }
-            if ticket.state == TicketState.SUBMITTED:
-                return services.ticket_accept_and_assign(ticket=ticket, by=user, **assignment)
-            return services.ticket_assign(ticket=ticket, by=user, **assignment)
+            return services.ticket_accept_and_assign(
+                ticket=ticket,
+                by=user,
+                level=data["level"],
+                responsible_unit=data["responsible_unit"],
+                co_units=list(data["co_units"]),
+                leader=data["leader"],
+                comment=data["comment"],
+                expected_version=data["version"],
+            )
         if name == permissions.CONFIRM:
             return services.ticket_confirm_assignment(
                 ticket=ticket, by=user, comment=data["comment"]
@@ -448,7 +435,7 @@ class TicketCreateView(RoleRequiredMixin, ServiceFormView):
     success_message = gettext_lazy("诉求已提交,督查室受理后会交办相关部门。")
 
     def has_permission(self):
-        return _can_raise(self.request.user)
+        return bool(permissions.may_raise_tickets(self.request.user))
 
     @cached_property
     def enterprises(self):
@@ -558,8 +545,10 @@ class TicketFromProblemView(TicketCreateView):
         )
 
     def has_permission(self):
-        return services.can_raise_for(
-            self.request.user, self.problem.report.assignment.enterprise_id
+        return bool(
+            permissions.can_raise_for(
+                self.request.user, self.problem.report.assignment.enterprise_id
+            )
         )
 
     @cached_property

@@ -9,6 +9,7 @@ each step; supervision.services decides the rest (states, required reasons, whos
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,6 @@ from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.schema import NamedChoiceField
 from core.dates import local_date
 from core.models import Unit
-from core.selectors import leader_list, unit_list
 from enterprises.models import Enterprise
 from stationing.models import ReportProblem
 from supervision import attachments, permissions
@@ -37,9 +37,11 @@ from supervision.choices import (
 )
 from supervision.models import Ticket, TicketAttachment, TicketEvent
 from supervision.selectors import (
+    hand_over_target_list,
     raisable_enterprise_list,
     report_problem_list,
-    unit_handler_list,
+    responsible_unit_list,
+    ticket_leader_list,
 )
 from supervision.workdays import WorkCalendar, colour, working_days_left
 
@@ -366,8 +368,24 @@ class TicketRejectSerializer(VersionedSerializer):
     reason = serializers.CharField(allow_blank=True, label=_("不予受理理由"))
 
 
+class TicketScopedField(serializers.PrimaryKeyRelatedField):
+    """An id chosen from a selector of the user and the ticket (the step's context carries the
+    ticket): the same selector the page's form takes its choices from."""
+
+    def __init__(self, *, model: type[models.Model], scope, **kwargs):
+        self.scope = scope
+        super().__init__(queryset=model.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        ticket = self.context.get("ticket")
+        if ticket is None:
+            return super().get_queryset()
+        request = self.context.get("request")
+        return self.scope(user=getattr(request, "user", None) or AnonymousUser(), ticket=ticket)
+
+
 def responsible_units(user):
-    return unit_list(user=user).filter(is_responsible=True)
+    return responsible_unit_list(user=user)
 
 
 class TicketAssignSerializer(VersionedSerializer):
@@ -378,9 +396,9 @@ class TicketAssignSerializer(VersionedSerializer):
     co_units = ScopedPrimaryKeyRelatedField(
         model=Unit, scope=responsible_units, many=True, required=False, label=_("协办单位")
     )
-    leader = ScopedPrimaryKeyRelatedField(
+    leader = TicketScopedField(
         model=get_user_model(),
-        scope=lambda user: leader_list(user=user),
+        scope=ticket_leader_list,
         required=False,
         allow_null=True,
         label=_("包案领导"),
@@ -400,23 +418,13 @@ class TicketObjectSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, label=_("异议理由"))
 
 
-class HandlerField(serializers.PrimaryKeyRelatedField):
-    """A handler of the ticket's responsible unit (the ticket comes in the context)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(queryset=get_user_model().objects.none(), **kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        ticket = self.context.get("ticket")
-        return unit_handler_list(
-            user=getattr(request, "user", None),
-            unit_id=getattr(ticket, "responsible_unit_id", None),
-        )
-
-
 class TicketHandOverSerializer(CommentSerializer):
-    to = HandlerField(label=_("移交给"), help_text=_("承办单位的另一位经办人。"))
+    to = TicketScopedField(
+        model=get_user_model(),
+        scope=hand_over_target_list,
+        label=_("移交给"),
+        help_text=_("承办单位的另一位经办人。"),
+    )
 
 
 class TicketProgressSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """API for problem tickets (企业诉求): /api/v1/tickets/.
 
-The same selectors, filters, permissions and services as the ticket pages (supervision/views.py):
+The same selectors, filters, permissions and services as the ticket pages (supervision/views/):
 
 - reads go through supervision.selectors.ticket_list: a ticket out of the user's scope is a 404,
   its events and attachment downloads included;
@@ -8,13 +8,12 @@ The same selectors, filters, permissions and services as the ticket pages (super
   `state_counts`: the number of tickets per state under the other filters (state and page
   ignored), as the page's tabs show them;
 - each step of the loop is a POST action validating its input with a small serializer and
-  calling its service; the role check is supervision.permissions.may_attempt (wrong role: 403),
-  the state check is the service's (TransitionError: 409 with the reason), a field error is a 400
-  under the field;
+  calling its service; the role check is supervision.permissions.may_attempt (wrong role: 403
+  with the reason), the state check is the service's, by the same rules (TransitionError: 409
+  with the reason), a field error is a 400 under the field;
 - a ticket's content cannot be changed after it is raised: there is no PUT or PATCH.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
@@ -36,7 +35,6 @@ from rest_framework.response import Response
 
 from core.api.base import FIELD_ERRORS, NOT_FOUND, ErrorDetailSerializer
 from core.api.errors import service_errors
-from core.locking import StaleEditError, stale_message
 from supervision import attachments, permissions
 from supervision.api.serializers.tickets import (
     TicketAcceptSerializer,
@@ -59,14 +57,12 @@ from supervision.api.serializers.tickets import (
 )
 from supervision.choices import TicketState
 from supervision.filtersets import TicketFilterSet
-from supervision.models import TicketEvent
 from supervision.selectors import attachment_list, state_counts, ticket_event_list, ticket_list
 from supervision.services import (
     ticket_accept,
     ticket_accept_and_assign,
     ticket_answer,
-    ticket_assign,
-    ticket_attach,
+    ticket_attach_many,
     ticket_confirm_assignment,
     ticket_create,
     ticket_decide_extension,
@@ -79,17 +75,6 @@ from supervision.services import (
     ticket_request_extension,
     ticket_withdraw,
 )
-
-# Who may take which kind of step (supervision.permissions.may_attempt), said when they may not.
-OFFICE_ONLY = _("只有督查室可以受理、交办、审批延期和督办。")
-DEPARTMENT_ONLY = _("只有承办单位的经办人可以办理。")
-FORBIDDEN_MESSAGES = {
-    **dict.fromkeys(permissions.OFFICE_ACTIONS, OFFICE_ONLY),
-    **dict.fromkeys(permissions.DEPARTMENT_ACTIONS, DEPARTMENT_ONLY),
-    permissions.HAND_OVER: _("只有当前责任人或督查室可以移交。"),
-    permissions.RATE: _("只有企业联络人(企业无账号时为驻企干部)可以评价。"),
-    permissions.WITHDRAW: _("只有企业或提出人可以撤回诉求。"),
-}
 
 FORBIDDEN = OpenApiResponse(ErrorDetailSerializer, description=_("您的角色不能执行此操作。"))
 STATE_CONFLICT = OpenApiResponse(
@@ -306,7 +291,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         uploads = data.pop("attachments", [])
         with service_errors(), transaction.atomic():
             ticket = ticket_create(by=request.user, **data)
-            self._attach(ticket, uploads)
+            self.attach(ticket, uploads)
         return self.respond(ticket, status.HTTP_201_CREATED)
 
     # --- The office -------------------------------------------------------------------------
@@ -349,20 +334,15 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         def perform(ticket, data):
-            assignment = {
-                "level": data["level"],
-                "responsible_unit": data["responsible_unit"],
-                "co_units": data.get("co_units", []),
-                "leader": data.get("leader"),
-                "comment": data["comment"],
-            }
-            version = data.get("version")
-            if ticket.state == TicketState.SUBMITTED:
-                if version is not None and version != ticket.version:
-                    raise StaleEditError(stale_message(ticket), code="stale")
-                return ticket_accept_and_assign(ticket=ticket, by=request.user, **assignment)
-            return ticket_assign(
-                ticket=ticket, by=request.user, expected_version=version, **assignment
+            return ticket_accept_and_assign(
+                ticket=ticket,
+                by=request.user,
+                level=data["level"],
+                responsible_unit=data["responsible_unit"],
+                co_units=data.get("co_units", []),
+                leader=data.get("leader"),
+                comment=data["comment"],
+                expected_version=data.get("version"),
             )
 
         return self.step(permissions.ASSIGN, TicketAssignSerializer, perform)
@@ -444,7 +424,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def progress(self, request, pk=None):
         def perform(ticket, data):
             ticket = ticket_progress(ticket=ticket, by=request.user, comment=data["comment"])
-            self._attach(ticket, data.get("attachments"))
+            self.attach(ticket, data.get("attachments"))
             return ticket
 
         return self.step(permissions.PROGRESS, TicketProgressSerializer, perform)
@@ -474,7 +454,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def answer(self, request, pk=None):
         def perform(ticket, data):
             ticket = ticket_answer(ticket=ticket, by=request.user, answer=data["answer"])
-            self._attach(ticket, data.get("attachments"))
+            self.attach(ticket, data.get("attachments"))
             return ticket
 
         return self.step(permissions.ANSWER, TicketAnswerSerializer, perform)
@@ -518,8 +498,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def step(self, name: str, serializer_class, perform) -> Response:
         """Scope (404), role (403), input (400), then the service (409 for a refused step)."""
         ticket = self.get_object()
-        if not permissions.may_attempt(self.request.user, ticket, name):
-            raise PermissionDenied(FORBIDDEN_MESSAGES.get(name))
+        verdict = permissions.may_attempt(self.request.user, ticket, name)
+        if not verdict:
+            raise PermissionDenied(verdict.reason)
         data = self.validated(serializer_class, ticket=ticket)
         with service_errors(), transaction.atomic():
             ticket = perform(ticket, data)
@@ -540,18 +521,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         serializer = TicketSerializer(fresh or ticket, context=self.get_serializer_context())
         return Response(serializer.data, status=status_code)
 
-    def _attach(self, ticket, uploads) -> None:
-        """Keep the uploads on the step's event (the one just written: the row is locked)."""
-        if not uploads:
-            return
-        event = TicketEvent.objects.filter(ticket=ticket).order_by("-pk").first()
-        stored = []
-        try:
-            for upload in uploads:
-                stored.append(
-                    ticket_attach(ticket=ticket, by=self.request.user, upload=upload, event=event)
-                )
-        except DjangoValidationError as exc:
-            for attachment in stored:
-                attachments.remove(attachment.storage_name)
-            raise DjangoValidationError({"attachments": exc.messages}) from exc
+    def attach(self, ticket, uploads) -> None:
+        """Keep the uploads on the step just taken, through the service the pages use too."""
+        if uploads:
+            ticket_attach_many(ticket=ticket, by=self.request.user, uploads=uploads)

@@ -80,13 +80,15 @@ def notify(
     subject: str,
     body: str,
     link: str = "",
+    actor=None,
 ) -> list[Notification]:
     """Write one inbox row per recipient (skipping ones that exist) and send e-mail after commit.
 
+    `actor` is whoever took the step being told about: nobody is notified of their own action.
     Returns the rows created now; rows that already existed are not sent again.
     """
     created = []
-    seen = set()
+    seen = {actor.pk} if actor is not None else set()
     for user in recipients:
         if user is None or user.pk in seen or not user.is_active:
             continue

@@ -78,5 +78,8 @@ class StationingNotice(models.TextChoices):
     REPORT_OVERDUE = "report_overdue", _("半月报逾期未报")
     PLAN_DUE_SOON = "plan_due_soon", _("工作计划即将截止")
     PLAN_OVERDUE = "plan_overdue", _("工作计划逾期未报")
+    # Sent only when someone else hands the cadre's report in (the office entering a paper
+    # report); a cadre's own submission is confirmed on the page. Older rows are of every kind.
     REPORT_SUBMITTED = "report_submitted", _("半月报已报送")
     REPORT_RETURNED = "report_returned", _("半月报被退回")
+    REPORT_REVIEWED = "report_reviewed", _("半月报已审阅")

@@ -1,9 +1,11 @@
 """Who stationing tells what: its notification kinds, and the notices that follow a step.
 
 The services call these inside their transaction; the inbox rows commit with the step and e-mail
-goes out after commit (notifications.delivery). The scheduled reminders are in jobs.py.
+goes out after commit (notifications.delivery). The scheduled reminders are in jobs.py. Every
+notice passes the person who took the step as `actor`: nobody is told of their own action.
 """
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -11,7 +13,7 @@ from core.choices import Role
 from notifications.delivery import notify
 from notifications.kinds import register_kinds
 
-from .choices import StationingNotice
+from .choices import PeriodStatus, StationingNotice
 
 register_kinds(
     StationingNotice,
@@ -23,29 +25,80 @@ register_kinds(
         StationingNotice.PLAN_OVERDUE: (Role.CADRE, Role.DEPARTMENT),
         StationingNotice.REPORT_SUBMITTED: (Role.CADRE,),
         StationingNotice.REPORT_RETURNED: (Role.CADRE,),
+        StationingNotice.REPORT_REVIEWED: (Role.CADRE,),
     },
 )
 
 
-def report_submitted(report) -> None:
-    """A receipt for the cadre: the report reached the office (and when, and whether late)."""
+def _name(user) -> str:
+    profile = getattr(user, "profile", None)
+    return profile.name if profile is not None and profile.name else user.get_username()
+
+
+def report_submitted(report, *, by) -> None:
+    """Tell the cadre that someone else handed their report in (the office entering a report
+    handed in on paper, with its real moment): what, when, and whether it counts as late.
+
+    A cadre's own submission is not notified any more: the page confirms it (the message after
+    submitting and the receipt on the report's page). Neither is a submission without a person
+    (`by=None`: scripts). REPORT_SUBMITTED stays registered; earlier rows were sent for every
+    submission.
+    """
+    cadre_user = report.assignment.cadre.user
+    if by is None or cadre_user is None or by.pk == cadre_user.pk:
+        return
     with override("zh-hans"):
-        values = {"period": report.period.label, "enterprise": report.assignment.enterprise.name}
-        subject = (
-            _("%(period)s半月报已报送(逾期)") if report.is_late else _("%(period)s半月报已报送")
-        ) % values
+        values = {
+            "period": report.period.label,
+            "enterprise": report.assignment.enterprise.name,
+            "name": _name(by),
+            "at": timezone.localtime(report.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            "verdict": PeriodStatus.LATE.label if report.is_late else PeriodStatus.ON_TIME.label,
+        }
         notify(
             kind=StationingNotice.REPORT_SUBMITTED,
-            recipients=[report.assignment.cadre.user],
+            recipients=[cadre_user],
             object_key=f"report:{report.pk}",
             period_key=f"v{report.submission_count}",
-            subject=subject,
-            body=_("您驻%(enterprise)s的%(period)s半月报已报送督查室。") % values,
+            subject=_("%(period)s半月报已由%(name)s代为报送") % values,
+            body=_(
+                "%(name)s代您报送了驻%(enterprise)s的%(period)s半月报，报送时间%(at)s，"
+                "记为%(verdict)s。"
+            )
+            % values,
             link=f"/reports/{report.pk}/",
+            actor=by,
         )
 
 
-def report_returned(report) -> None:
+def report_reviewed(report, *, by) -> None:
+    """The office's rating (优/良/中/差) and comment, to the cadre. Keyed by the submission
+    reviewed, so a report reviewed again after a return and resubmission notifies again."""
+    with override("zh-hans"):
+        values = {
+            "period": report.period.label,
+            "enterprise": report.assignment.enterprise.name,
+            "rating": report.get_rating_display(),
+            "comment": report.review_comment,
+        }
+        body = _("督查室审阅了您驻%(enterprise)s的%(period)s半月报，评定为“%(rating)s”。") % values
+        if report.review_comment:
+            body += _("审阅意见：%(comment)s") % values
+        notify(
+            kind=StationingNotice.REPORT_REVIEWED,
+            recipients=[report.assignment.cadre.user],
+            object_key=f"report:{report.pk}",
+            period_key=f"review:{report.submission_count}",
+            subject=_("%(period)s半月报已审阅，评定为“%(rating)s”") % values,
+            body=body,
+            link=f"/reports/{report.pk}/",
+            actor=by,
+        )
+
+
+def report_returned(report, *, by) -> None:
+    """The office's reason for returning the report, to the cadre, who corrects and resubmits
+    it. Keyed by the submission returned, so a second return notifies again."""
     with override("zh-hans"):
         values = {"period": report.period.label, "reason": report.return_reason}
         notify(
@@ -56,4 +109,5 @@ def report_returned(report) -> None:
             subject=_("%(period)s半月报被退回") % values,
             body=_("督查室退回了您的%(period)s半月报:%(reason)s。请修改后重新报送。") % values,
             link=f"/reports/{report.pk}/edit/",
+            actor=by,
         )

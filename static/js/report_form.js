@@ -14,6 +14,14 @@
     try { localStorage.removeItem(done.dataset.storageKey); } catch (e) { /* ignore */ }
   }
 
+  // The lateness warning (its text follows the rule the server applies) appears when the due
+  // moment passes while the form is open. The server says in how many seconds: no clock skew.
+  document.querySelectorAll("[data-show-in]").forEach(function (element) {
+    var wait = (parseInt(element.dataset.showIn, 10) || 0) * 1000;
+    if (wait <= 0) { element.hidden = false; return; }
+    if (wait < 2147483647) { setTimeout(function () { element.hidden = false; }, wait); }
+  });
+
   var form = document.getElementById("report-form");
   if (!form) { return; }
   var statusBox = document.getElementById("autosave-status");

@@ -126,6 +126,30 @@ def period_status(*, report, period: ReportPeriod, now) -> str:
     return PeriodStatus.LATE if report.is_late else PeriodStatus.ON_TIME
 
 
+class SubmissionLateness(NamedTuple):
+    """How a submission of a report at a given moment is recorded."""
+
+    is_late: bool
+    # Decided by an earlier (the first) submission: the moment of this one does not matter.
+    settled: bool
+
+
+def report_submission_lateness(
+    *, report: ProgressReport, at: datetime.datetime
+) -> SubmissionLateness:
+    """Whether handing `report` in at `at` records it as late: the one rule, used by
+    report_submit to record it and by the report form to warn about it.
+
+    A report is late when its first submission came after its period's due moment. A returned
+    report that is resubmitted keeps the verdict of its first submission: on time stays on time
+    even when resubmitted after the due moment, late stays late. (Each version also records
+    whether it arrived after the due moment, as a fact; that does not make the report late.)
+    """
+    if report.first_submitted_at is not None:
+        return SubmissionLateness(is_late=report.is_late, settled=True)
+    return SubmissionLateness(is_late=at > report.period.due_at, settled=False)
+
+
 def assignment_covers(assignment: Assignment, period: ReportPeriod) -> bool:
     """A cadre owes a report only for periods overlapping their stationing."""
     if assignment.start_date > period.end:

@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..periods import generate_periods
 from ..permissions import REPORT_EDITABLE_STATES, may_decide, may_submit_report, may_write_report
-from ..selectors import HANDED_IN_STATES, assignment_covers
+from ..selectors import HANDED_IN_STATES, assignment_covers, report_submission_lateness
 from .plans import item_progress_from_report
 
 DRAFT_FIELDS = ("work_done", "next_steps", "days_on_site", "behind_reason", "remedy")
@@ -269,9 +269,14 @@ def report_submit(
 ) -> ProgressReport:
     """Submit a draft or a returned report. A repeated submit changes nothing (idempotent).
 
-    Late is decided by the first submission against the period's due moment; a report the office
-    returned after the due date does not become late by being resubmitted. `at` back-fills the
-    moment of a report handed in on paper (the office enters it later); it defaults to now.
+    Late is decided by the first submission against the period's due moment; a resubmitted
+    returned report keeps that verdict, on time or late (selectors.report_submission_lateness,
+    which the report form's warning asks too). Each version records whether it arrived after
+    the due moment, as a fact. `at` back-fills the moment of a report handed in on paper (the
+    office enters it later); it defaults to now.
+
+    The cadre's own submission notifies nobody: the page shows the receipt. A report handed in
+    by someone else (the office entering a paper report) tells the cadre (notices).
     """
     if by is not None:
         may_submit_report(by, report.assignment, on_paper=at is not None).check()
@@ -284,9 +289,10 @@ def report_submit(
         current = _lock_report(report, expected_version)  # already locked: only compares
     _validate_for_submit(current)
     now = at or timezone.now()
-    if current.first_submitted_at is None:
+    lateness = report_submission_lateness(report=current, at=now)
+    if not lateness.settled:
         current.first_submitted_at = now
-        current.is_late = now > current.period.due_at
+        current.is_late = lateness.is_late
     current.submitted_at = now
     current.submission_count += 1
     current.state = ReportState.SUBMITTED
@@ -302,7 +308,7 @@ def report_submit(
     for row in current.item_progress.select_related("item"):
         item_progress_from_report(item=row.item, progress=row.progress, status=row.status)
     save_new_version(current, by=by)
-    notices.report_submitted(current)
+    notices.report_submitted(current, by=by)
     return current
 
 
@@ -322,6 +328,7 @@ def report_review(
     current.reviewed_at = timezone.now()
     current.state = ReportState.REVIEWED
     save_new_version(current, by=by)
+    notices.report_reviewed(current, by=by)
     return current
 
 
@@ -338,7 +345,7 @@ def report_return(*, report: ProgressReport, by: User | None, reason: str) -> Pr
     current.return_reason = reason.strip()
     current.returned_at = timezone.now()
     save_new_version(current, by=by)
-    notices.report_returned(current)
+    notices.report_returned(current, by=by)
     return current
 
 

@@ -5,6 +5,8 @@ stationing.services. Drafts are saved as the cadre types (report-autosave) and k
 browser when the network drops (static/js/report_form.js).
 """
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
@@ -46,6 +48,7 @@ from ..selectors import (
     report_is_handed_in,
     report_list,
     report_review_queue,
+    report_submission_lateness,
     submission_matrix,
     truancy_list,
     work_group_list,
@@ -210,7 +213,7 @@ class ReportEditView(PortalLoginRequiredMixin, TemplateView):
             period_days=(period.end - period.start).days + 1,
             item_status_choices=report.item_progress.model._meta.get_field("status").choices,
             versions=report.versions.all(),
-            overdue=timezone.now() > period.due_at,
+            **late_warning(report),
         )
         return context
 
@@ -221,10 +224,8 @@ class ReportEditView(PortalLoginRequiredMixin, TemplateView):
             report = _save_from_post(self.report, request)
             if action == "submit":
                 report = report_submit(report=report, by=request.user)
-                if report.is_late:
-                    messages.warning(request, _("报告已提交(逾期报送)。"))
-                else:
-                    messages.success(request, _("报告已按时提交。"))
+                say = messages.warning if report.is_late else messages.success
+                say(request, submission_receipt(report))
                 return redirect("report-detail", pk=report.pk)
         except StaleEditError as exc:
             form.add_error(None, exc)
@@ -240,6 +241,34 @@ class ReportEditView(PortalLoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, _("草稿已保存。"))
         return redirect("report-edit", pk=report.pk)
+
+
+def late_warning(report) -> dict:
+    """What the form warns about lateness, from the rule report_submit applies
+    (report_submission_lateness): how a submission after the due moment is recorded, and in
+    how many seconds the due moment passes (0: passed; the warning shows from then on, and
+    report_form.js reveals it when it passes while the page is open)."""
+    due = report.period.due_at
+    return {
+        "after_due": report_submission_lateness(
+            report=report, at=due + datetime.timedelta(seconds=1)
+        ),
+        "due_in": max(0, int((due - timezone.now()).total_seconds())),
+    }
+
+
+def submission_receipt(report) -> str:
+    """The confirmation shown after submitting: what, which version, when, on time or late."""
+    values = {
+        "period": report.period.label,
+        "number": report.submission_count,
+        "at": timezone.localtime(report.submitted_at).strftime("%Y-%m-%d %H:%M"),
+        "verdict": PeriodStatus.LATE.label if report.is_late else PeriodStatus.ON_TIME.label,
+    }
+    text = _("%(period)s半月报第 %(number)d 版已于 %(at)s 报送督查室，记为%(verdict)s。") % values
+    if report.submission_count > 1:
+        text += _("退回后重新报送的，按首次报送时间认定。")
+    return text
 
 
 class ReportAutosaveView(PortalLoginRequiredMixin, View):

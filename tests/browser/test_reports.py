@@ -189,7 +189,7 @@ def test_cadre_writes_report_offline_and_office_reviews(
     page.get_by_test_id("submit-report").click()
     page.wait_for_url(f"**/reports/{report.pk}/")
     expect(page.get_by_test_id("report-status")).to_have_text("按时报送")
-    expect(page.get_by_role("alert")).to_contain_text("报告已按时提交")
+    expect(page.get_by_role("alert")).to_contain_text("记为按时报送")
     assert page.evaluate(f"localStorage.getItem('{storage_key}')") is None
     assert not page.problems, page.problems
     shot(page, artifacts, "06-submitted")

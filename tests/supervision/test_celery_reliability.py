@@ -290,12 +290,13 @@ def test_rolled_back_enqueue_sends_nothing(world, workers, broker, smtp):
     assert not Notification.objects.filter(object_key="test:rolled-back").exists()
 
 
-def test_redis_down_during_report_submission(
+def test_redis_down_during_report_return(
     world, workers, broker, smtp, private_redis, client_for, settings
 ):
-    """Redis is stopped while a cadre submits a report through the page: the page answers, the
-    report and its notification row are saved; once Redis is back (empty: it keeps nothing on
-    disk) the scan, run by the worker that reconnected on its own, sends the e-mail once."""
+    """Redis is stopped while the office returns a cadre's report through the page: the page
+    answers, the report and the cadre's notification row are saved; once Redis is back (empty:
+    it keeps nothing on disk) the scan, run by the worker that reconnected on its own, sends the
+    e-mail once. (A cadre's own submission notifies nobody; the return is told to the cadre.)"""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -308,35 +309,35 @@ def test_redis_down_during_report_submission(
     report = report_get_or_create_draft(assignment=world.assignment_a, period=period, by=None)
     workers.start()
     client = client_for(world.cadre_a)
+    response = client.post(
+        reverse("report-edit", args=[report.pk]),
+        {"version": report.version, "work_done": "走访车间", "days_on_site": 6, "action": "submit"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client = client_for(world.office)
 
     private_redis.stop()
     try:
         assert not redis_answers(broker.url)
         started = time.monotonic()
         response = client.post(
-            reverse("report-edit", args=[report.pk]),
-            {
-                "version": report.version,
-                "work_done": "走访车间",
-                "days_on_site": 6,
-                "action": "submit",
-            },
+            reverse("report-return", args=[report.pk]), {"reason": "工作情况过于简单"}
         )
         assert response.status_code == 302, response.content.decode()[:2000]
         # Publishing gives up after Celery's few quick retries instead of hanging the request.
         assert time.monotonic() - started < 10
-        assert ProgressReport.objects.get(pk=report.pk).state == ReportState.SUBMITTED
-        assert states(kind=StationingNotice.REPORT_SUBMITTED) == [DeliveryState.PENDING]
+        assert ProgressReport.objects.get(pk=report.pk).state == ReportState.RETURNED
+        assert states(kind=StationingNotice.REPORT_RETURNED) == [DeliveryState.PENDING]
         assert client.get(reverse("home")).status_code == 200
         assert client.get(reverse("report-detail", args=[report.pk])).status_code == 200
     finally:
         private_redis.start()
 
     run_job_task.delay("notifications-delivery-scan")
-    wait_sent(1, timeout=RECONNECT, workers=workers, kind=StationingNotice.REPORT_SUBMITTED)
+    wait_sent(1, timeout=RECONNECT, workers=workers, kind=StationingNotice.REPORT_RETURNED)
     wait_idle(broker.client, broker.queue, timeout=SOON)
     assert smtp.recipients() == [world.cadre_a.email]
-    assert "半月报已报送" in str(smtp.messages[0]["Subject"])
+    assert "半月报被退回" in str(smtp.messages[0]["Subject"])
 
 
 def test_worker_recovers_when_postgresql_drops_its_connections(world, workers, broker, smtp):

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from supervision.views.feeds import CalendarFeedView
+from supervision.views.home import HomeView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("", HomeView.as_view(), name="home"),
     path("", include("stationing.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("tickets/", include("supervision.urls")),

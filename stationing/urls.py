@@ -17,7 +17,7 @@ import_patterns = [
 ]
 
 urlpatterns = [
-    path("", organisation.HomeView.as_view(), name="home"),
+    # The home page (`home`, at /) is supervision's: its to-do spans both apps (config/urls.py).
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Cadres

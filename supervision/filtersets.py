@@ -15,7 +15,7 @@ from core.selectors import leader_list, unit_list
 
 from .choices import Category, Colour, Level, TicketState, Urgency
 from .models import Ticket
-from .selectors import colour_q
+from .selectors import by_urgency, colour_q, objection_q, pending_extension_q
 
 ANY = _("全部")
 # "Any / yes / no" for the HTML select; the API sends true/false.
@@ -44,6 +44,25 @@ class PersonChoiceField(ModelChoiceField):
 
 class PersonFilter(django_filters.ModelChoiceFilter):
     field_class = PersonChoiceField
+
+
+AWAITING_CHOICES = (
+    ("extension", _("延期申请待审批")),
+    ("objection", _("交办异议待处理")),
+)
+
+
+class TicketOrderingFilter(django_filters.OrderingFilter):
+    """The list's sortable columns (`ordering`, as the API names it). `urgency` is the lists'
+    default made explicit: red, then yellow, then the nearest deadline (selectors.by_urgency).
+    Every order ends with the primary key, so pages never overlap."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if "urgency" in value:
+            return by_urgency(qs)
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], "-pk")
 
 
 class TicketFilterSet(django_filters.FilterSet):
@@ -85,6 +104,32 @@ class TicketFilterSet(django_filters.FilterSet):
     deadline_to = django_filters.DateFilter(
         label=_("办结期限止"), field_name="deadline", lookup_expr="date__lte", widget=DateInput
     )
+    awaiting = django_filters.ChoiceFilter(
+        label=_("待决定"), choices=AWAITING_CHOICES, empty_label=ANY, method="filter_awaiting"
+    )
+    led_by_me = django_filters.BooleanFilter(
+        label=_("我包案的诉求"),
+        method="filter_led_by_me",
+        widget=forms.Select(choices=YES_NO_ANY),
+    )
+    ordering = TicketOrderingFilter(
+        label=_("排序"),
+        empty_label=_("默认（红牌、黄牌优先，再按期限）"),
+        fields=(
+            ("deadline", "deadline"),
+            ("created_at", "created_at"),
+            ("number", "number"),
+            ("state", "state"),
+            ("urgency", "urgency"),
+        ),
+        field_labels={
+            "urgency": _("亮牌与期限"),
+            "deadline": _("办结期限"),
+            "created_at": _("提出时间"),
+            "number": _("编号"),
+            "state": _("状态"),
+        },
+    )
 
     class Meta:
         model = Ticket
@@ -104,6 +149,9 @@ class TicketFilterSet(django_filters.FilterSet):
             "created_to",
             "deadline_from",
             "deadline_to",
+            "awaiting",
+            "led_by_me",
+            "ordering",
         ]
 
     def filter_q(self, queryset, name, value):
@@ -115,6 +163,20 @@ class TicketFilterSet(django_filters.FilterSet):
             | Q(title__icontains=value)
             | Q(enterprise__name__icontains=value)
         )
+
+    def filter_awaiting(self, queryset, name, value):
+        if value == "extension":
+            return queryset.filter(pending_extension_q())
+        if value == "objection":
+            return queryset.filter(objection_q())
+        return queryset
+
+    def filter_led_by_me(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if value is None or user is None:
+            return queryset
+        condition = Q(leader_id=user.pk)
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_colour(self, queryset, name, value):
         return queryset.filter(colour_q(value))

@@ -1,4 +1,4 @@
-"""Home page and the programme, work group, cadre and assignment pages.
+"""The programme, work group, cadre and assignment pages (the home page is supervision's).
 
 Reads go through stationing.selectors (scoped), writes through stationing.services, list filters
 through stationing.filtersets; the shared page behaviour is in stationing.web.
@@ -12,12 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView
 
 from core import services as core_services
-from core.choices import Role
 from core.roles import actor_for
-from core.selectors import profile_for
 from core.views import (
     FilteredListView,
     PortalLoginRequiredMixin,
@@ -25,7 +23,6 @@ from core.views import (
     ServiceFormView,
     ServiceUpdateView,
 )
-from enterprises.selectors import enterprise_list
 from stationing import services
 from stationing.filtersets import CadreFilterSet, ProgrammeFilterSet
 from stationing.forms.organisation import (
@@ -47,38 +44,6 @@ PROGRAMME_FIELDSETS = [
     (_("报送要求"), ["report_cycle", "report_due_days", "plan_due_days"], "col-12 col-md-4"),
     (None, ["description"], "col-12"),
 ]
-
-
-class HomeView(PortalLoginRequiredMixin, TemplateView):
-    """One home page; each role sees who they are and what to do next."""
-
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        actor = actor_for(user)
-        context["profile"] = profile_for(user=user)
-        if may_see_overview(user):
-            programmes = programme_list(user=user)
-            context["programmes"] = programmes[:10]
-            context["counts"] = {
-                "programmes": programmes.count(),
-                "enterprises": enterprise_list(user=user).count(),
-                "key_enterprises": enterprise_list(user=user).filter(is_key=True).count(),
-                "cadres": cadre_list(user=user).count(),
-                "assignments": assignment_list(user=user).count(),
-            }
-        if actor.has(Role.CADRE):
-            context["my_assignments"] = assignment_list(user=user).filter(cadre_id=actor.profile_id)
-        if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
-            context["my_enterprise"] = (
-                enterprise_list(user=user).filter(pk=actor.enterprise_id).first()
-            )
-            context["stationed_here"] = assignment_list(user=user).filter(
-                enterprise_id=actor.enterprise_id
-            )
-        return context
 
 
 # --- Cadres -----------------------------------------------------------------------------------

@@ -136,6 +136,9 @@ class Ticket(TrackedModel):
         help_text=_("首问负责:第一位接手的人负责到底,直至明确移交。"),
     )
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    # Where the current time limit is counted from: the assignment, or the reopening after
+    # 不满意 (assigned_at keeps the 交办 time). See services.tickets.ticket_rate.
+    clock_started_at = models.DateTimeField(_("计时起点"), null=True, blank=True)
     time_limit_days = models.PositiveSmallIntegerField(_("办理时限(工作日)"), null=True, blank=True)
     deadline = models.DateTimeField(_("办结期限"), null=True, blank=True, db_index=True)
     yellow_at = models.DateTimeField(_("黄牌时间"), null=True, blank=True, db_index=True)

@@ -10,7 +10,18 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from core.choices import Role
@@ -23,7 +34,7 @@ from stationing.models import ReportProblem
 from stationing.selectors import report_list
 
 from .. import permissions
-from ..choices import CLOCK_STATES, OPEN_STATES, Colour, TicketState
+from ..choices import CLOCK_STATES, OPEN_STATES, Colour, ExtensionState, TicketState
 from ..models import ExtensionRequest, Ticket, TicketAttachment, TicketEvent
 
 NOTHING = Q(pk__in=[])
@@ -71,6 +82,54 @@ def colour_q(colour: str, now=None) -> Q:
     return running & Q(deadline__gte=now) & (Q(yellow_at__gt=now) | Q(yellow_at__isnull=True))
 
 
+def pending_extension_q() -> Q:
+    """Tickets with an extension request waiting for the office's decision (at most one: a
+    unique constraint), as an EXISTS so lists and counts stay one row per ticket."""
+    return Q(
+        Exists(
+            ExtensionRequest.objects.filter(ticket_id=OuterRef("pk"), state=ExtensionState.PENDING)
+        )
+    )
+
+
+def objection_q() -> Q:
+    """Tickets whose assignment the unit objected to, waiting for the office (改派 or 维持)."""
+    return Q(state=TicketState.OBJECTED)
+
+
+URGENCY_RANK = "urgency_rank"
+
+
+def with_urgency(queryset: QuerySet[Ticket], now=None) -> QuerySet[Ticket]:
+    """Annotate `urgency_rank`: 0 red, 1 yellow, 2 any other (computed in SQL against now from
+    the stored deadline and yellow_at, as colour_q does)."""
+    now = now or timezone.now()
+    return queryset.annotate(
+        **{
+            URGENCY_RANK: Case(
+                When(colour_q(Colour.RED, now), then=Value(0)),
+                When(colour_q(Colour.YELLOW, now), then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        }
+    )
+
+
+# Red first, then yellow, then the nearest deadline (none last), then the newest.
+URGENCY_ORDER = (
+    URGENCY_RANK,
+    F("deadline").asc(nulls_last=True),
+    "-created_at",
+    "-pk",
+)
+
+
+def by_urgency(queryset: QuerySet[Ticket], now=None) -> QuerySet[Ticket]:
+    """The default order of the office's and the department's lists."""
+    return with_urgency(queryset, now).order_by(*URGENCY_ORDER)
+
+
 def state_counts(queryset: QuerySet[Ticket]) -> dict[str, int]:
     return dict(queryset.order_by().values_list("state").annotate(n=Count("pk")))
 
@@ -95,11 +154,14 @@ def department_inbox(*, user: User) -> QuerySet[Ticket]:
     actor = actor_for(user)
     if not actor.unit_id:
         return Ticket.objects.none()
-    return (
-        ticket_list(user=user)
-        .filter(responsible_unit_id=actor.unit_id, state__in=CLOCK_STATES)
-        .order_by("deadline")
+    return by_urgency(
+        ticket_list(user=user).filter(responsible_unit_id=actor.unit_id, state__in=CLOCK_STATES)
     )
+
+
+def led_ticket_list(*, user: User) -> QuerySet[Ticket]:
+    """我包案的诉求: the tickets the user is the leader in charge of."""
+    return ticket_list(user=user).filter(leader_id=user.pk)
 
 
 def unit_handler_list(*, user: User, unit_id: int | None) -> QuerySet:

@@ -109,10 +109,81 @@ def _required(value: str, field: str, message: str) -> str:
     return value
 
 
-def _start_clock(ticket: Ticket, now: datetime.datetime, days: int | None = None) -> None:
+# Why a ticket's deadline changed: the `reason` of the change in its event's data["clock"].
+CLOCK_ASSIGN = "assign"
+CLOCK_REASSIGN = "reassign"
+CLOCK_EXTENSION = "extension"
+CLOCK_REOPEN = "reopen"
+
+
+def _set_clock(
+    ticket: Ticket, *, start: datetime.datetime, days: int, reason: str, **extra
+) -> dict:
+    """Run the limit of `days` working days from `start` and say what changed.
+
+    Nothing else writes `deadline`, `yellow_at`, `time_limit_days` or `clock_started_at`. The
+    returned dict goes into the step's TicketEvent as data["clock"]: old and new deadline and
+    time limit, where the clock now runs from, and the reason (a CLOCK_* code), so no deadline
+    ever changes without a timeline entry saying from what, to what and why.
+    """
+    old_deadline, old_days = ticket.deadline, ticket.time_limit_days
+    ticket.clock_started_at = start
+    ticket.time_limit_days = days
+    ticket.deadline, ticket.yellow_at = ticket_clock(start, days)
+    return {
+        "reason": reason,
+        "old_deadline": _local_iso(old_deadline),
+        "new_deadline": _local_iso(ticket.deadline),
+        "old_days": old_days,
+        "new_days": days,
+        "started_at": _local_iso(start),
+        **extra,
+    }
+
+
+def _local_iso(moment: datetime.datetime | None) -> str | None:
+    """ISO 8601 in local time (Asia/Shanghai): its first ten characters are the local date."""
+    return timezone.localtime(moment).isoformat() if moment is not None else None
+
+
+def _start_clock(ticket: Ticket, now: datetime.datetime, *, reason: str) -> dict:
+    """(Re)assignment: 交办时间 is now and the category's limit runs from it."""
     ticket.assigned_at = now
-    ticket.time_limit_days = days or category_days(ticket.category, ticket.urgency)
-    ticket.deadline, ticket.yellow_at = ticket_clock(now, ticket.time_limit_days)
+    return _set_clock(
+        ticket, start=now, days=category_days(ticket.category, ticket.urgency), reason=reason
+    )
+
+
+def _reopen_clock(ticket: Ticket, now: datetime.datetime) -> dict:
+    """The clock of a ticket reopened after 不满意 (the rule, and why):
+
+    1. 交办时间 (assigned_at) stays the original assignment: the ticket was not reassigned.
+    2. The unit gets its current time limit afresh, counted from the reopening: the category's
+       days plus every extension approved so far (they are already in time_limit_days). An
+       approved extension was granted for reasons the reopening does not remove, so dropping
+       it would punish the unit for the enterprise's verdict on the answer.
+    3. The deadline never moves earlier: if the fresh limit would end before the deadline the
+       ticket had (e.g. its category's limit was shortened meanwhile), the old clock is kept.
+    Either way the RATE event carries data["clock"] with the old and new values.
+    """
+    days = ticket.time_limit_days or category_days(ticket.category, ticket.urgency)
+    old = {
+        "clock_started_at": ticket.clock_started_at,
+        "time_limit_days": ticket.time_limit_days,
+        "deadline": ticket.deadline,
+        "yellow_at": ticket.yellow_at,
+    }
+    change = _set_clock(ticket, start=now, days=days, reason=CLOCK_REOPEN)
+    if old["deadline"] is not None and ticket.deadline < old["deadline"]:
+        for field, value in old.items():
+            setattr(ticket, field, value)
+        change.update(
+            new_deadline=_local_iso(old["deadline"]),
+            new_days=old["time_limit_days"],
+            started_at=_local_iso(old["clock_started_at"]),
+            kept=True,
+        )
+    return change
 
 
 @transaction.atomic
@@ -268,7 +339,9 @@ def _assign(
     ticket.assignment_fixed = kind == EventKind.REASSIGN
     calendar = WorkCalendar.around(local_date(now))
     ticket.objection_until = end_of_day(calendar.add_working_days(local_date(now), 1))
-    _start_clock(ticket, now)
+    clock = _start_clock(
+        ticket, now, reason=CLOCK_REASSIGN if kind == EventKind.REASSIGN else CLOCK_ASSIGN
+    )
     ticket.co_units.set(co_units)
     _record(
         ticket,
@@ -282,6 +355,7 @@ def _assign(
             "level": level,
             "leader": leader.get_username() if leader else "",
             "deadline": ticket.deadline.isoformat(),
+            "clock": clock,
         },
         at=at,
     )
@@ -363,8 +437,14 @@ def ticket_decide_extension(
     request.save()
     data = {"days": request.days}
     if approve:
-        ticket.time_limit_days += request.days
-        ticket.deadline, ticket.yellow_at = ticket_clock(ticket.assigned_at, ticket.time_limit_days)
+        # The extension lengthens the running limit: same start, more working days.
+        data["clock"] = _set_clock(
+            ticket,
+            start=ticket.clock_started_at or ticket.assigned_at,
+            days=ticket.time_limit_days + request.days,
+            reason=CLOCK_EXTENSION,
+            extension_days=request.days,
+        )
         data["deadline"] = ticket.deadline.isoformat()
     _record(
         ticket,
@@ -456,8 +536,12 @@ def ticket_answer(*, ticket: Ticket, by: User, answer: str) -> Ticket:
 
 @transaction.atomic
 def ticket_rate(*, ticket: Ticket, by: User, satisfaction: str, comment: str = "") -> Ticket:
-    """满意/基本满意 close it; 不满意 reopens it to the same unit (a new time limit), and a
-    second 不满意 also escalates it one level."""
+    """满意/基本满意 close it; 不满意 reopens it to the same unit, and a second 不满意 also
+    escalates it one level (the level only: escalation never changes the deadline).
+
+    The reopened ticket keeps its 交办时间 and its approved extensions; its limit runs afresh
+    from the reopening and never ends before the deadline it had (_reopen_clock says why).
+    """
     if satisfaction not in Satisfaction.values:
         raise ValidationError({"satisfaction": _("请选择满意度。")})
     if satisfaction == Satisfaction.UNSATISFIED:
@@ -470,14 +554,18 @@ def ticket_rate(*, ticket: Ticket, by: User, satisfaction: str, comment: str = "
     if satisfaction == Satisfaction.UNSATISFIED:
         ticket.unsatisfied_count += 1
         ticket.state = TicketState.IN_PROGRESS
-        _start_clock(ticket, timezone.now())
+        clock = _reopen_clock(ticket, timezone.now())
         _record(
             ticket,
             kind=EventKind.RATE,
             by=by,
             from_state=from_state,
             comment=comment,
-            data={"satisfaction": satisfaction},
+            data={
+                "satisfaction": satisfaction,
+                "deadline": ticket.deadline.isoformat(),
+                "clock": clock,
+            },
         )
         if ticket.unsatisfied_count >= 2:
             _escalate(ticket, by=by, comment=_("企业第二次不满意,升级督办。"))

@@ -3,6 +3,7 @@
 from django import template
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .. import permissions, selectors
 from ..choices import OPEN_STATES, Colour, EventKind, Level, Satisfaction, TicketState
@@ -80,6 +81,34 @@ def _label(choices, value) -> str:
         return str(value)
 
 
+CLOCK_REASONS = {
+    "assign": _lazy("交办起算"),
+    "reassign": _lazy("改派后重新起算"),
+    "extension": _lazy("同意延期"),
+    "reopen": _lazy("不满意后重新办理，保留已同意的延期"),
+}
+
+
+def clock_change_label(clock: dict) -> str:
+    """'办结期限：2026-12-07 → 2026-12-10（同意延期）' from an event's data["clock"]."""
+    new = (clock.get("new_deadline") or "")[:10]
+    old = (clock.get("old_deadline") or "")[:10]
+    reason = CLOCK_REASONS.get(clock.get("reason"), clock.get("reason") or "")
+    if clock.get("kept"):
+        return _("办结期限：%(date)s 不变（%(reason)s，不早于原期限）") % {
+            "date": new,
+            "reason": reason,
+        }
+    if old and old != new:
+        return _("办结期限：%(old)s → %(new)s（%(reason)s）") % {
+            "old": old,
+            "new": new,
+            "reason": reason,
+        }
+    # The first deadline (交办): the timeline's usual wording, then why.
+    return "；".join([_("办结期限:%(date)s") % {"date": new}, str(reason)])
+
+
 @register.filter
 def event_details(event) -> list[str]:
     """The event's extra data in words (unit, deadline, days, rating ...)."""
@@ -105,7 +134,10 @@ def event_details(event) -> list[str]:
         EventKind.REFUSE_EXTENSION,
     ):
         details.append(_("延长 %(n)s 个工作日") % {"n": data["days"]})
-    if data.get("deadline"):
+    clock = data.get("clock")
+    if clock:
+        details.append(clock_change_label(clock))
+    elif data.get("deadline"):
         details.append(_("办结期限:%(date)s") % {"date": data["deadline"][:10]})
     if data.get("satisfaction"):
         details.append(_label(Satisfaction, data["satisfaction"]))

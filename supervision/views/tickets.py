@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.choices import Role
 from core.dates import local_date
 from core.forms import apply_validation_error
 from core.permissions import is_office
@@ -38,7 +39,7 @@ from core.views import (
 from stationing.selectors import report_list
 
 from .. import attachments, permissions, selectors, services
-from ..choices import TicketState
+from ..choices import ExtensionState, TicketState
 from ..filtersets import TicketFilterSet
 from ..forms import tickets as forms
 from ..workdays import WorkCalendar, colour, working_days_left
@@ -69,7 +70,8 @@ class TicketListView(FilteredListView):
     context_object_name = "tickets"
 
     def get_base_queryset(self):
-        return selectors.ticket_list(user=self.request.user).order_by("-created_at", "-pk")
+        # Red, then yellow, then the nearest deadline, unless a column header asks otherwise.
+        return selectors.by_urgency(selectors.ticket_list(user=self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -93,25 +95,58 @@ class TicketListView(FilteredListView):
         context["current_state"] = self.request.GET.get("state", "")
         context["is_office"] = bool(is_office(self.request.user))
         context["can_raise"] = bool(permissions.may_raise_tickets(self.request.user))
+        context["is_leader"] = actor_for(self.request.user).has(Role.LEADER)
+        context["current_awaiting"] = self.request.GET.get("awaiting", "")
+        context["current_led"] = self.request.GET.get("led_by_me", "") == "true"
+        context.update(sort_links(self.request))
         return context
 
 
-class TicketInboxView(RoleRequiredMixin, ListView):
+SORT_COLUMNS = (
+    ("urgency", gettext_lazy("亮牌与期限")),
+    ("deadline", gettext_lazy("办结期限")),
+    ("created_at", gettext_lazy("提出时间")),
+    ("number", gettext_lazy("编号")),
+)
+
+
+def sort_links(request) -> dict:
+    """The sortable column headers: each toggles between ascending and descending (the
+    urgency order has one direction); the current one is marked with an arrow."""
+    current = request.GET.get("ordering", "") or "urgency"
+    columns = []
+    for key, label in SORT_COLUMNS:
+        active = current.lstrip("-") == key
+        if key == "urgency":
+            target, arrow = "urgency", ""
+        elif active and not current.startswith("-"):
+            target, arrow = f"-{key}", "↑"
+        else:
+            target, arrow = key, "↓" if active else ""
+        columns.append(
+            {"key": key, "label": label, "target": target, "active": active, "arrow": arrow}
+        )
+    return {"sort_columns": columns}
+
+
+class TicketInboxView(RoleRequiredMixin, FilteredListView):
+    """The department's inbox: its unit's tickets whose clock runs, most urgent first, with the
+    same filters and sortable columns as the ticket list (one TicketFilterSet)."""
+
     template_name = "supervision/tickets/ticket_inbox.html"
+    filterset_class = TicketFilterSet
     context_object_name = "tickets"
 
     def has_permission(self):
         return bool(permissions.may_use_inbox(self.request.user))
 
-    def get_paginate_by(self, queryset):
-        return settings.PAGE_SIZE
-
-    def get_queryset(self):
+    def get_base_queryset(self):
         return selectors.department_inbox(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         annotate_clock(context["tickets"])
+        context.update(sort_links(self.request))
         context["unit"] = (
             unit_list(user=self.request.user)
             .filter(pk=actor_for(self.request.user).unit_id)
@@ -297,12 +332,14 @@ def detail_context(request, ticket, bound=None) -> dict:
         )
     if bound is not None and not any(a["open"] for a in actions):
         messages.error(request, _("该操作当前不可用。"))
+    extensions = list(selectors.extension_list(user=user, ticket=ticket))
     problem = ticket.report_problem if ticket.report_problem_id else None
     report_visible = bool(problem and report_list(user=user).filter(pk=problem.report_id).exists())
     return {
         "ticket": ticket,
         "events": events,
-        "extensions": selectors.extension_list(user=user, ticket=ticket),
+        "extensions": extensions,
+        "approved_extension_days": approved_extension_days(ticket, extensions),
         "attachments": files,
         "actions": actions,
         "problem": problem,
@@ -311,6 +348,20 @@ def detail_context(request, ticket, bound=None) -> dict:
         "objection_open": permissions.OBJECT in allowed,
         "now": now,
     }
+
+
+def approved_extension_days(ticket, extensions) -> int:
+    """Working days of the extensions approved since the ticket was last (re)assigned: those
+    are in its time limit (a reopening keeps them, a reassignment starts afresh)."""
+    if ticket.assigned_at is None:
+        return 0
+    return sum(
+        e.days
+        for e in extensions
+        if e.state == ExtensionState.APPROVED
+        and e.decided_at
+        and e.decided_at >= ticket.assigned_at
+    )
 
 
 class TicketDetailView(PortalLoginRequiredMixin, TemplateView):

@@ -1,0 +1,61 @@
+"""The home page (/): who the user is and what waits for them.
+
+It lives in supervision, the top layer, because its to-do spans both apps: tickets here, work
+plans and half-month reports in stationing (supervision.selectors.todo counts them).
+"""
+
+from django.views.generic import TemplateView
+
+from core.choices import Role
+from core.permissions import is_office
+from core.roles import actor_for
+from core.selectors import profile_for
+from core.views import PortalLoginRequiredMixin
+from enterprises.selectors import enterprise_list
+from stationing.permissions import may_see_overview
+from stationing.selectors import assignment_list, cadre_list, programme_list
+
+from .. import permissions, selectors
+
+
+class HomeView(PortalLoginRequiredMixin, TemplateView):
+    """One home page; each role sees who they are and what to do next: the office its to-do
+    (tickets to accept, objections and extensions to decide, red and yellow tickets, plans and
+    reports waiting), a department its unit's, a leader the tickets they are in charge of."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        actor = actor_for(user)
+        context["profile"] = profile_for(user=user)
+        todo = []
+        if is_office(user):
+            todo += selectors.office_todo(user=user)
+        if actor.has(Role.LEADER):
+            todo += selectors.leader_todo(user=user)
+        context["office_todo"] = todo
+        context["department_todo"] = (
+            selectors.department_todo(user=user) if permissions.may_use_inbox(user) else []
+        )
+        if may_see_overview(user):
+            programmes = programme_list(user=user)
+            context["programmes"] = programmes[:10]
+            context["counts"] = {
+                "programmes": programmes.count(),
+                "enterprises": enterprise_list(user=user).count(),
+                "key_enterprises": enterprise_list(user=user).filter(is_key=True).count(),
+                "cadres": cadre_list(user=user).count(),
+                "assignments": assignment_list(user=user).count(),
+            }
+        if actor.has(Role.CADRE):
+            context["my_assignments"] = assignment_list(user=user).filter(cadre_id=actor.profile_id)
+        if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
+            context["my_enterprise"] = (
+                enterprise_list(user=user).filter(pk=actor.enterprise_id).first()
+            )
+            context["stationed_here"] = assignment_list(user=user).filter(
+                enterprise_id=actor.enterprise_id
+            )
+        return context

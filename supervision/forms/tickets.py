@@ -245,6 +245,12 @@ class ExtensionDecisionForm(ActionForm):
     )
     comment = _text(_("说明"), required=False, rows=2, help_text=_("不同意时必须说明理由。"))
 
+    def clean(self):
+        # The step's data as the API's serializer gives it: approve true or false.
+        data = super().clean()
+        data["approve"] = data.get("decision") == "approve"
+        return data
+
 
 class AnswerForm(AttachmentFormMixin, ActionForm):
     answer = _text(_("答复内容"), rows=4, help_text=_("写明办理结果;答复后由企业评价。"))

@@ -243,6 +243,7 @@ def ticket_create(
     )
     if at is not None:
         _backfill_event(event, at)
+    notices.ticket_raised(ticket, event, by=by)
     return ticket
 
 
@@ -263,7 +264,8 @@ def _accept(ticket: Ticket, *, by: User, at: datetime.datetime | None) -> Ticket
     from_state = ticket.state
     ticket.state = TicketState.ACCEPTED
     ticket.owner = by  # 首问负责: whoever receives it first owns it until it is handed on
-    _record(ticket, kind=EventKind.ACCEPT, by=by, from_state=from_state, at=at)
+    event = _record(ticket, kind=EventKind.ACCEPT, by=by, from_state=from_state, at=at)
+    notices.ticket_accepted(ticket, event, by=by)
     return ticket
 
 
@@ -278,7 +280,8 @@ def ticket_reject(
     ticket.state = TicketState.REJECTED
     ticket.reason = reason
     ticket.closed_at = timezone.now()
-    _record(ticket, kind=EventKind.REJECT, by=by, from_state=from_state, comment=reason)
+    event = _record(ticket, kind=EventKind.REJECT, by=by, from_state=from_state, comment=reason)
+    notices.ticket_rejected(ticket, event, by=by)
     return ticket
 
 
@@ -343,7 +346,7 @@ def _assign(
         ticket, now, reason=CLOCK_REASSIGN if kind == EventKind.REASSIGN else CLOCK_ASSIGN
     )
     ticket.co_units.set(co_units)
-    _record(
+    event = _record(
         ticket,
         kind=kind,
         by=by,
@@ -359,7 +362,7 @@ def _assign(
         },
         at=at,
     )
-    notices.ticket_assigned(ticket)
+    notices.ticket_assigned(ticket, event, by=by)
     return ticket
 
 
@@ -446,7 +449,7 @@ def ticket_decide_extension(
             extension_days=request.days,
         )
         data["deadline"] = ticket.deadline.isoformat()
-    _record(
+    event = _record(
         ticket,
         kind=EventKind.APPROVE_EXTENSION if approve else EventKind.REFUSE_EXTENSION,
         by=by,
@@ -454,6 +457,7 @@ def ticket_decide_extension(
         comment=comment,
         data=data,
     )
+    notices.ticket_extension_decided(ticket, event, by=by, approved=approve)
     return ticket
 
 
@@ -464,7 +468,8 @@ def ticket_object(*, ticket: Ticket, by: User, reason: str) -> Ticket:
     _check_step(ticket, by, permissions.OBJECT)
     from_state = ticket.state
     ticket.state = TicketState.OBJECTED
-    _record(ticket, kind=EventKind.OBJECT, by=by, from_state=from_state, comment=reason)
+    event = _record(ticket, kind=EventKind.OBJECT, by=by, from_state=from_state, comment=reason)
+    notices.ticket_objected(ticket, event, by=by)
     return ticket
 
 
@@ -508,7 +513,7 @@ def ticket_request_extension(*, ticket: Ticket, by: User, days: int, reason: str
     request = ExtensionRequest(ticket=ticket, requested_by=by, days=days, reason=reason)
     request.full_clean(exclude=["ticket", "requested_by"])
     request.save()
-    _record(
+    event = _record(
         ticket,
         kind=EventKind.REQUEST_EXTENSION,
         by=by,
@@ -516,6 +521,7 @@ def ticket_request_extension(*, ticket: Ticket, by: User, days: int, reason: str
         comment=reason,
         data={"days": days},
     )
+    notices.ticket_extension_requested(ticket, event, by=by)
     return ticket
 
 
@@ -529,8 +535,8 @@ def ticket_answer(*, ticket: Ticket, by: User, answer: str) -> Ticket:
     ticket.state = TicketState.ANSWERED
     ticket.answer = answer
     ticket.answered_at = timezone.now()
-    _record(ticket, kind=EventKind.ANSWER, by=by, from_state=from_state, comment=answer)
-    notices.ticket_answered(ticket)
+    event = _record(ticket, kind=EventKind.ANSWER, by=by, from_state=from_state, comment=answer)
+    notices.ticket_answered(ticket, event, by=by)
     return ticket
 
 
@@ -555,7 +561,7 @@ def ticket_rate(*, ticket: Ticket, by: User, satisfaction: str, comment: str = "
         ticket.unsatisfied_count += 1
         ticket.state = TicketState.IN_PROGRESS
         clock = _reopen_clock(ticket, timezone.now())
-        _record(
+        event = _record(
             ticket,
             kind=EventKind.RATE,
             by=by,
@@ -567,12 +573,13 @@ def ticket_rate(*, ticket: Ticket, by: User, satisfaction: str, comment: str = "
                 "clock": clock,
             },
         )
+        notices.ticket_unsatisfied(ticket, event, by=by)
         if ticket.unsatisfied_count >= 2:
             _escalate(ticket, by=by, comment=_("企业第二次不满意,升级督办。"))
         return ticket
     ticket.state = TicketState.CLOSED
     ticket.closed_at = timezone.now()
-    _record(
+    event = _record(
         ticket,
         kind=EventKind.RATE,
         by=by,
@@ -580,6 +587,7 @@ def ticket_rate(*, ticket: Ticket, by: User, satisfaction: str, comment: str = "
         comment=comment,
         data={"satisfaction": satisfaction},
     )
+    notices.ticket_closed(ticket, event, by=by)
     return ticket
 
 

@@ -13,7 +13,6 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,7 +37,7 @@ from core.views import (
 )
 from stationing.selectors import report_list
 
-from .. import attachments, permissions, selectors, services
+from .. import attachments, permissions, selectors, services, steps
 from ..choices import ExtensionState, TicketState
 from ..filtersets import TicketFilterSet
 from ..forms import tickets as forms
@@ -180,105 +179,8 @@ class TicketMineView(PortalLoginRequiredMixin, ListView):
         return context
 
 
-ACTIONS = {
-    permissions.ACCEPT: {
-        "label": gettext_lazy("受理"),
-        "form": forms.AcceptForm,
-        "button": "btn-primary",
-        "done": gettext_lazy("已受理。"),
-    },
-    permissions.ASSIGN: {
-        "label": gettext_lazy("交办"),
-        "form": forms.AssignForm,
-        "button": "btn-primary",
-        "done": gettext_lazy("已交办。"),
-    },
-    permissions.CONFIRM: {
-        "label": gettext_lazy("维持交办"),
-        "form": forms.CommentForm,
-        "button": "btn-outline-primary",
-        "done": gettext_lazy("已维持交办,承办单位已确定。"),
-    },
-    permissions.REJECT: {
-        "label": gettext_lazy("不予受理"),
-        "form": forms.RejectForm,
-        "button": "btn-outline-danger",
-        "done": gettext_lazy("已不予受理。"),
-    },
-    permissions.DECIDE_EXTENSION: {
-        "label": gettext_lazy("审批延期"),
-        "form": forms.ExtensionDecisionForm,
-        "button": "btn-primary",
-        "done": gettext_lazy("延期申请已审批。"),
-    },
-    permissions.PROGRESS: {
-        "label": gettext_lazy("记录进展"),
-        "form": forms.ProgressForm,
-        "button": "btn-primary",
-        "done": gettext_lazy("办理进展已记录。"),
-    },
-    permissions.ANSWER: {
-        "label": gettext_lazy("答复企业"),
-        "form": forms.AnswerForm,
-        "button": "btn-success",
-        "done": gettext_lazy("已答复,等待企业评价。"),
-    },
-    permissions.REQUEST_EXTENSION: {
-        "label": gettext_lazy("申请延期"),
-        "form": forms.ExtensionRequestForm,
-        "button": "btn-outline-warning",
-        "done": gettext_lazy("延期申请已提交督查室。"),
-    },
-    permissions.OBJECT: {
-        "label": gettext_lazy("提出交办异议"),
-        "form": forms.ObjectForm,
-        "button": "btn-outline-danger",
-        "done": gettext_lazy("交办异议已提交督查室。"),
-    },
-    permissions.HAND_OVER: {
-        "label": gettext_lazy("移交经办人"),
-        "form": forms.HandOverForm,
-        "button": "btn-outline-secondary",
-        "done": gettext_lazy("已移交。"),
-    },
-    permissions.RATE: {
-        "label": gettext_lazy("评价答复"),
-        "form": forms.RateForm,
-        "button": "btn-success",
-        "done": gettext_lazy("感谢您的评价。"),
-    },
-    permissions.WITHDRAW: {
-        "label": gettext_lazy("撤回诉求"),
-        "form": forms.WithdrawForm,
-        "button": "btn-outline-secondary",
-        "done": gettext_lazy("诉求已撤回。"),
-    },
-    permissions.ESCALATE: {
-        "label": gettext_lazy("升级督办"),
-        "form": forms.EscalateForm,
-        "button": "btn-outline-danger",
-        "done": gettext_lazy("已升级督办。"),
-    },
-}
-
-
-SLUGS = {name: name.replace("_", "-") for name in ACTIONS}
-
-
-ACTION_FOR_SLUG = {slug: name for name, slug in SLUGS.items()}
-
-
-def action_label(action: str, ticket) -> str:
-    if action == permissions.ASSIGN:
-        if ticket.state == TicketState.SUBMITTED:
-            return _("受理并交办")
-        if ticket.state == TicketState.OBJECTED:
-            return _("改派")
-    return str(ACTIONS[action]["label"])
-
-
-def make_action_form(action: str, ticket, user, data=None, files=None):
-    return ACTIONS[action]["form"](data, files, prefix=SLUGS[action], ticket=ticket, user=user)
+def make_action_form(step: steps.Step, ticket, user, data=None, files=None):
+    return step.form(data, files, prefix=step.slug, ticket=ticket, user=user)
 
 
 def scoped_ticket(user, pk):
@@ -317,17 +219,17 @@ def detail_context(request, ticket, bound=None) -> dict:
     _name_hand_over_targets(events)
     allowed = permissions.allowed_actions(user, ticket, now)
     actions = []
-    for action in allowed:
-        form = bound if bound is not None and bound.prefix == SLUGS[action] else None
+    for step in (steps.STEPS[name] for name in allowed):
+        form = bound if bound is not None and bound.prefix == step.slug else None
         actions.append(
             {
-                "name": action,
-                "slug": SLUGS[action],
-                "label": action_label(action, ticket),
-                "button": ACTIONS[action]["button"],
-                "form": form or make_action_form(action, ticket, user),
+                "name": step.name,
+                "slug": step.slug,
+                "label": step.label_for(ticket),
+                "button": step.button,
+                "form": form or make_action_form(step, ticket, user),
                 "open": form is not None,
-                "url": reverse("ticket-action", args=[ticket.pk, SLUGS[action]]),
+                "url": reverse("ticket-action", args=[ticket.pk, step.slug]),
             }
         )
     if bound is not None and not any(a["open"] for a in actions):
@@ -374,22 +276,28 @@ class TicketDetailView(PortalLoginRequiredMixin, TemplateView):
 
 
 class TicketActionView(PortalLoginRequiredMixin, View):
-    """POST /tickets/<pk>/<action>/: one step of the loop through its service."""
+    """POST /tickets/<pk>/<slug>/: one step of the loop, as supervision.steps describes it."""
 
     def get(self, request, pk, action):
         return redirect("ticket-detail", pk=pk)
 
     def post(self, request, pk, action):
-        name = ACTION_FOR_SLUG.get(action)
-        if name is None:
+        step = steps.BY_SLUG.get(action)
+        if step is None:
             raise Http404
         ticket = scoped_ticket(request.user, pk)
-        permissions.may_attempt(request.user, ticket, name).check()
-        form = make_action_form(name, ticket, request.user, request.POST, request.FILES)
+        permissions.may_attempt(request.user, ticket, step.name).check()
+        verdict = steps.possible_now(step, request.user, ticket)
+        if not verdict:
+            messages.error(request, verdict.reason)
+            return redirect("ticket-detail", pk=ticket.pk)
+        form = make_action_form(step, ticket, request.user, request.POST, request.FILES)
         if form.is_valid():
+            uploads = form.files_to_attach() if step.attachments else []
             try:
-                with transaction.atomic():
-                    self.perform(name, ticket, form)
+                steps.take(
+                    step, ticket=ticket, by=request.user, data=form.cleaned_data, uploads=uploads
+                )
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "state" or not hasattr(exc, "error_dict"):
                     # Refused by the state machine (e.g. another officer acted first).
@@ -399,74 +307,21 @@ class TicketActionView(PortalLoginRequiredMixin, View):
             else:
                 if isinstance(form, forms.AttachmentFormMixin):
                     form.discard_staged()
-                messages.success(request, str(ACTIONS[name]["done"]))
+                messages.success(request, str(step.done))
                 return redirect("ticket-detail", pk=ticket.pk)
+            finally:
+                close_staged(uploads)
         if isinstance(form, forms.AttachmentFormMixin):
             form.keep_for_redisplay()
         ticket = scoped_ticket(request.user, pk)
         context = detail_context(request, ticket, bound=form)
         return render(request, "supervision/tickets/ticket_detail.html", context)
 
-    def perform(self, name, ticket, form):
-        user = self.request.user
-        data = form.cleaned_data
-        if name == permissions.ACCEPT:
-            return services.ticket_accept(ticket=ticket, by=user)
-        if name == permissions.REJECT:
-            return services.ticket_reject(ticket=ticket, by=user, reason=data["reason"])
-        if name == permissions.ASSIGN:
-            return services.ticket_accept_and_assign(
-                ticket=ticket,
-                by=user,
-                level=data["level"],
-                responsible_unit=data["responsible_unit"],
-                co_units=list(data["co_units"]),
-                leader=data["leader"],
-                comment=data["comment"],
-                expected_version=data["version"],
-            )
-        if name == permissions.CONFIRM:
-            return services.ticket_confirm_assignment(
-                ticket=ticket, by=user, comment=data["comment"]
-            )
-        if name == permissions.OBJECT:
-            return services.ticket_object(ticket=ticket, by=user, reason=data["reason"])
-        if name == permissions.HAND_OVER:
-            return services.ticket_hand_over(
-                ticket=ticket, by=user, to=data["to"], comment=data["comment"]
-            )
-        if name == permissions.PROGRESS:
-            ticket = services.ticket_progress(ticket=ticket, by=user, comment=data["comment"])
-            return self.attach(ticket, form)
-        if name == permissions.REQUEST_EXTENSION:
-            return services.ticket_request_extension(
-                ticket=ticket, by=user, days=data["days"], reason=data["reason"]
-            )
-        if name == permissions.DECIDE_EXTENSION:
-            return services.ticket_decide_extension(
-                ticket=ticket,
-                by=user,
-                approve=data["decision"] == "approve",
-                comment=data["comment"],
-            )
-        if name == permissions.ANSWER:
-            ticket = services.ticket_answer(ticket=ticket, by=user, answer=data["answer"])
-            return self.attach(ticket, form)
-        if name == permissions.RATE:
-            return services.ticket_rate(
-                ticket=ticket, by=user, satisfaction=data["satisfaction"], comment=data["comment"]
-            )
-        if name == permissions.WITHDRAW:
-            return services.ticket_withdraw(ticket=ticket, by=user, reason=data["reason"])
-        if name == permissions.ESCALATE:
-            return services.ticket_escalate(ticket=ticket, by=user, reason=data["reason"])
-        raise Http404
 
-    def attach(self, ticket, form):
-        files = form.files_to_attach()
-        if files:
-            attach_all(ticket, self.request.user, files)
-        return ticket
+def close_staged(files) -> None:
+    for upload in files:
+        if not hasattr(upload, "content_type"):  # a staged file we opened
+            upload.close()
 
 
 def attach_all(ticket, user, files) -> None:
@@ -474,9 +329,7 @@ def attach_all(ticket, user, files) -> None:
     try:
         services.ticket_attach_many(ticket=ticket, by=user, uploads=files)
     finally:
-        for upload in files:
-            if not hasattr(upload, "content_type"):  # a staged file we opened
-                upload.close()
+        close_staged(files)
 
 
 class TicketCreateView(RoleRequiredMixin, ServiceFormView):

@@ -366,6 +366,8 @@ def test_red_card_escalates_once_per_ticket_per_deadline(people, robot, at, run_
         days=5,
         reason="设备到货延迟",
     )
+    # The office is told of the request (supervision.notices), by e-mail too.
+    assert [m.to for m in watch.new()[1]] == [["office@example.com"]]
     run_at("supervision-ticket-cards", deadline - MINUTE)
     assert watch.new() == (set(), [])
 
@@ -626,6 +628,8 @@ def test_every_recipient_can_open_what_they_are_told_about(people, periods, at, 
         *REPORT_KINDS[2:],
         *PLAN_KINDS[1:],
         *TICKET_KINDS,
+        SupervisionNotice.TICKET_RAISED,
+        SupervisionNotice.TICKET_ACCEPTED,
         SupervisionNotice.OFFICE_DIGEST,
         SupervisionNotice.LEADER_DIGEST,
     }

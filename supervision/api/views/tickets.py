@@ -7,10 +7,11 @@ The same selectors, filters, permissions and services as the ticket pages (super
 - the list takes the page's filters (supervision.filtersets.TicketFilterSet) and carries
   `state_counts`: the number of tickets per state under the other filters (state and page
   ignored), as the page's tabs show them;
-- each step of the loop is a POST action validating its input with a small serializer and
-  calling its service; the role check is supervision.permissions.may_attempt (wrong role: 403
-  with the reason), the state check is the service's, by the same rules (TransitionError: 409
-  with the reason), a field error is a 400 under the field;
+- each step of the loop is a POST action generated from the step table (supervision.steps):
+  its serializer validates the input and its service takes the step; the role check is
+  supervision.permissions.may_attempt (wrong role: 403 with the reason), the state check is the
+  service's, by the same rules (TransitionError: 409 with the reason), a field error is a 400
+  under the field;
 - a ticket's content cannot be changed after it is raised: there is no PUT or PATCH.
 """
 
@@ -34,47 +35,18 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.base import FIELD_ERRORS, NOT_FOUND, ErrorDetailSerializer
-from core.api.errors import service_errors
-from supervision import attachments, permissions
+from core.api.errors import Conflict, service_errors
+from supervision import attachments, permissions, steps
 from supervision.api.serializers.tickets import (
-    TicketAcceptSerializer,
-    TicketAnswerSerializer,
-    TicketAssignSerializer,
-    TicketConfirmSerializer,
     TicketCreateSerializer,
-    TicketDecideExtensionSerializer,
-    TicketEscalateSerializer,
     TicketEventSerializer,
-    TicketHandOverSerializer,
     TicketListItemSerializer,
-    TicketObjectSerializer,
-    TicketProgressSerializer,
-    TicketRateSerializer,
-    TicketRejectSerializer,
-    TicketRequestExtensionSerializer,
     TicketSerializer,
-    TicketWithdrawSerializer,
 )
 from supervision.choices import TicketState
 from supervision.filtersets import TicketFilterSet
 from supervision.selectors import attachment_list, state_counts, ticket_event_list, ticket_list
-from supervision.services import (
-    ticket_accept,
-    ticket_accept_and_assign,
-    ticket_answer,
-    ticket_attach_many,
-    ticket_confirm_assignment,
-    ticket_create,
-    ticket_decide_extension,
-    ticket_escalate,
-    ticket_hand_over,
-    ticket_object,
-    ticket_progress,
-    ticket_rate,
-    ticket_reject,
-    ticket_request_extension,
-    ticket_withdraw,
-)
+from supervision.services import ticket_attach_many, ticket_create
 
 FORBIDDEN = OpenApiResponse(ErrorDetailSerializer, description=_("您的角色不能执行此操作。"))
 STATE_CONFLICT = OpenApiResponse(
@@ -131,12 +103,6 @@ def _with_attachments(queryset, user):
             queryset=attachment_list(user=user).order_by("uploaded_at", "pk"),
             to_attr="visible_attachments",
         )
-    )
-
-
-def _step_schema(summary, description, request):
-    return extend_schema(
-        summary=summary, description=description, request=request, responses=STEP_RESPONSES
     )
 
 
@@ -294,216 +260,23 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             self.attach(ticket, uploads)
         return self.respond(ticket, status.HTTP_201_CREATED)
 
-    # --- The office -------------------------------------------------------------------------
-
-    @_step_schema(
-        _("受理"), _("督查室受理待受理的诉求,并成为其首问责任人。"), TicketAcceptSerializer
-    )
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        def perform(ticket, data):
-            return ticket_accept(
-                ticket=ticket, by=request.user, expected_version=data.get("version")
-            )
-
-        return self.step(permissions.ACCEPT, TicketAcceptSerializer, perform)
-
-    @_step_schema(
-        _("不予受理"), _("督查室不予受理待受理的诉求,必须说明理由。"), TicketRejectSerializer
-    )
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        def perform(ticket, data):
-            return ticket_reject(
-                ticket=ticket,
-                by=request.user,
-                reason=data["reason"],
-                expected_version=data.get("version"),
-            )
-
-        return self.step(permissions.REJECT, TicketRejectSerializer, perform)
-
-    @_step_schema(
-        _("交办"),
-        _(
-            "督查室确定层级并交办承办单位(可加协办单位和包案领导),开始计算办理时限。"
-            "待受理的诉求一并受理;提出异议的诉求改派,承办单位随即确定。"
-        ),
-        TicketAssignSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        def perform(ticket, data):
-            return ticket_accept_and_assign(
-                ticket=ticket,
-                by=request.user,
-                level=data["level"],
-                responsible_unit=data["responsible_unit"],
-                co_units=data.get("co_units", []),
-                leader=data.get("leader"),
-                comment=data["comment"],
-                expected_version=data.get("version"),
-            )
-
-        return self.step(permissions.ASSIGN, TicketAssignSerializer, perform)
-
-    @_step_schema(
-        _("维持交办"),
-        _("承办单位提出异议后,督查室维持原交办,承办单位随即确定。"),
-        TicketConfirmSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        def perform(ticket, data):
-            return ticket_confirm_assignment(
-                ticket=ticket, by=request.user, comment=data["comment"]
-            )
-
-        return self.step(permissions.CONFIRM, TicketConfirmSerializer, perform)
-
-    @_step_schema(
-        _("审批延期"),
-        _("督查室同意或不同意承办单位的延期申请;同意则按工作日顺延办结期限。"),
-        TicketDecideExtensionSerializer,
-    )
-    @action(detail=True, methods=["post"], url_path="decide-extension", url_name="decide-extension")
-    def decide_extension(self, request, pk=None):
-        def perform(ticket, data):
-            return ticket_decide_extension(
-                ticket=ticket, by=request.user, approve=data["approve"], comment=data["comment"]
-            )
-
-        return self.step(permissions.DECIDE_EXTENSION, TicketDecideExtensionSerializer, perform)
-
-    @_step_schema(
-        _("升级督办"),
-        _("督查室将诉求升高一级并标记督办,承办单位和状态不变。"),
-        TicketEscalateSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def escalate(self, request, pk=None):
-        def perform(ticket, data):
-            return ticket_escalate(ticket=ticket, by=request.user, reason=data["reason"])
-
-        return self.step(permissions.ESCALATE, TicketEscalateSerializer, perform)
-
-    # --- The department ---------------------------------------------------------------------
-
-    @_step_schema(
-        _("提出交办异议"),
-        _("承办单位在交办后 1 个工作日内可说明理由提出异议,由督查室改派或维持。"),
-        TicketObjectSerializer,
-    )
-    @action(detail=True, methods=["post"], url_path="object", url_name="object")
-    def object_(self, request, pk=None):
-        def perform(ticket, data):
-            return ticket_object(ticket=ticket, by=request.user, reason=data["reason"])
-
-        return self.step(permissions.OBJECT, TicketObjectSerializer, perform)
-
-    @_step_schema(
-        _("移交经办人"),
-        _("当前责任人(或督查室)将诉求移交承办单位的另一位经办人(首问负责的明确移交)。"),
-        TicketHandOverSerializer,
-    )
-    @action(detail=True, methods=["post"], url_path="hand-over", url_name="hand-over")
-    def hand_over(self, request, pk=None):
-        def perform(ticket, data):
-            return ticket_hand_over(
-                ticket=ticket, by=request.user, to=data["to"], comment=data["comment"]
-            )
-
-        return self.step(permissions.HAND_OVER, TicketHandOverSerializer, perform)
-
-    @_step_schema(
-        _("办理进展"),
-        _("承办单位记录办理进展(可带附件,multipart/form-data);第一位办理的经办人成为责任人。"),
-        TicketProgressSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def progress(self, request, pk=None):
-        def perform(ticket, data):
-            ticket = ticket_progress(ticket=ticket, by=request.user, comment=data["comment"])
-            self.attach(ticket, data.get("attachments"))
-            return ticket
-
-        return self.step(permissions.PROGRESS, TicketProgressSerializer, perform)
-
-    @_step_schema(
-        _("申请延期"),
-        _("承办单位在办结期限前说明理由申请延长若干工作日;同一时间只能有一项申请待审批。"),
-        TicketRequestExtensionSerializer,
-    )
-    @action(
-        detail=True, methods=["post"], url_path="request-extension", url_name="request-extension"
-    )
-    def request_extension(self, request, pk=None):
-        def perform(ticket, data):
-            return ticket_request_extension(
-                ticket=ticket, by=request.user, days=data["days"], reason=data["reason"]
-            )
-
-        return self.step(permissions.REQUEST_EXTENSION, TicketRequestExtensionSerializer, perform)
-
-    @_step_schema(
-        _("答复"),
-        _("承办单位答复办理结果(可带附件,multipart/form-data),随后由企业评价。"),
-        TicketAnswerSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def answer(self, request, pk=None):
-        def perform(ticket, data):
-            ticket = ticket_answer(ticket=ticket, by=request.user, answer=data["answer"])
-            self.attach(ticket, data.get("attachments"))
-            return ticket
-
-        return self.step(permissions.ANSWER, TicketAnswerSerializer, perform)
-
-    # --- The enterprise ---------------------------------------------------------------------
-
-    @_step_schema(
-        _("评价"),
-        _(
-            "企业联络人(企业无账号时为驻企干部)评价答复:满意、基本满意办结;不满意退回同一"
-            "承办单位重新计时办理,第二次不满意同时升级督办。"
-        ),
-        TicketRateSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def rate(self, request, pk=None):
-        def perform(ticket, data):
-            return ticket_rate(
-                ticket=ticket,
-                by=request.user,
-                satisfaction=data["satisfaction"],
-                comment=data["comment"],
-            )
-
-        return self.step(permissions.RATE, TicketRateSerializer, perform)
-
-    @_step_schema(
-        _("撤回"),
-        _("企业或提出人说明原因撤回未办结的诉求;督查室可看到全部撤回的诉求。"),
-        TicketWithdrawSerializer,
-    )
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        def perform(ticket, data):
-            return ticket_withdraw(ticket=ticket, by=request.user, reason=data["reason"])
-
-        return self.step(permissions.WITHDRAW, TicketWithdrawSerializer, perform)
-
     # --- Shared -----------------------------------------------------------------------------
 
-    def step(self, name: str, serializer_class, perform) -> Response:
-        """Scope (404), role (403), input (400), then the service (409 for a refused step)."""
+    def take(self, step: steps.Step) -> Response:
+        """Scope (404), role (403), state and conditions (409), input (400), then the service
+        (409 for a step refused meanwhile)."""
         ticket = self.get_object()
-        verdict = permissions.may_attempt(self.request.user, ticket, name)
+        verdict = permissions.may_attempt(self.request.user, ticket, step.name)
         if not verdict:
             raise PermissionDenied(verdict.reason)
-        data = self.validated(serializer_class, ticket=ticket)
+        verdict = steps.possible_now(step, self.request.user, ticket)
+        if not verdict:
+            raise Conflict(verdict.reason, code="state")
+        data = self.validated(step.serializer, ticket=ticket)
+        uploads = data.pop("attachments", None) or []
         with service_errors(), transaction.atomic():
-            ticket = perform(ticket, data)
+            ticket = steps.take(step, ticket=ticket, by=self.request.user, data=data)
+            self.attach(ticket, uploads)
         return self.respond(ticket)
 
     def validated(self, serializer_class, **context) -> dict:
@@ -525,3 +298,32 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Keep the uploads on the step just taken, through the service the pages use too."""
         if uploads:
             ticket_attach_many(ticket=ticket, by=self.request.user, uploads=uploads)
+
+
+# --- The steps of the loop --------------------------------------------------------------------
+
+
+def _step_action(step: steps.Step):
+    """POST /api/v1/tickets/{id}/<slug>/ for one entry of the step table, documented with the
+    entry's serializer."""
+
+    def take_step(self, request, pk=None):
+        return self.take(step)
+
+    take_step.__name__ = step.name
+    take_step.__qualname__ = f"TicketViewSet.{step.name}"
+    take_step.__doc__ = str(step.description)
+    routed = action(detail=True, methods=["post"], url_path=step.slug, url_name=step.slug)(
+        take_step
+    )
+    return extend_schema(
+        summary=step.summary,
+        description=step.description,
+        request=step.serializer,
+        responses=STEP_RESPONSES,
+    )(routed)
+
+
+# One route per step; the router reads them when it builds the URLs (config/api_urls.py).
+for _step in steps.STEPS.values():
+    setattr(TicketViewSet, _step.name, _step_action(_step))

@@ -148,6 +148,13 @@ def test_default_order_is_red_then_yellow_then_deadline(client_for, world, ticke
             assert order[-1] == "待受理件一"
 
 
+def test_the_api_sorts_by_urgency_as_the_page_does(api, world, tickets):
+    rows = results(api(world.office).get("/api/v1/tickets/", {"ordering": "urgency"}))
+    assert [row["title"] for row in rows][:2] == ["红牌件", "黄牌件"]
+    unordered = results(api(world.office).get("/api/v1/tickets/"))
+    assert [row["title"] for row in unordered][:2] != ["红牌件", "黄牌件"]
+
+
 def test_sorting_by_column_on_the_page_and_the_api(client_for, api, world, tickets):
     client = client_for(world.office)
     html = client.get(reverse("ticket-list"), {"ordering": "-created_at"}).content.decode()

@@ -21,6 +21,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -113,12 +114,17 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     permission_classes = [IsAuthenticated]
     serializer_class = TicketSerializer
     filterset_class = TicketFilterSet
+    # Filtering and `ordering` (urgency included) come from TicketFilterSet alone, as on the
+    # pages; DRF's own OrderingFilter would override the FilterSet's urgency order.
+    filter_backends = [DjangoFilterBackend]
     pagination_class = TicketPagination
-    ordering_fields = ["created_at", "updated_at", "deadline", "number", "state", "urgency"]
-    ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
-        queryset = ticket_list(user=self.request.user).prefetch_related("co_units")
+        queryset = (
+            ticket_list(user=self.request.user)
+            .prefetch_related("co_units")
+            .order_by("-created_at", "-id")
+        )
         if self.action == "retrieve":
             queryset = _with_attachments(queryset, self.request.user)
         return queryset

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -291,3 +292,22 @@ def discard_staged(entries: list[dict]) -> None:
             staged_path(entry).unlink(missing_ok=True)
         except (OSError, ValueError):
             pass
+
+
+def download_response(attachment) -> FileResponse:
+    """The stored file as a download that no browser renders or sniffs (page and API alike).
+    Raises Http404 when the file is gone from storage."""
+    try:
+        handle = open_stored(attachment.storage_name)
+    except (OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

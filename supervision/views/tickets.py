@@ -13,7 +13,7 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -495,17 +495,4 @@ def problem_title(text: str, limit: int = 40) -> str:
 class AttachmentDownloadView(PortalLoginRequiredMixin, View):
     def get(self, request, pk):
         attachment = get_object_or_404(selectors.attachment_list(user=request.user), pk=pk)
-        try:
-            handle = attachments.open_stored(attachment.storage_name)
-        except (OSError, ValueError):
-            raise Http404 from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return attachments.download_response(attachment)

@@ -17,7 +17,6 @@ The same selectors, filters, permissions and services as the ticket pages (super
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -231,20 +230,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         attachment = get_object_or_404(
             attachment_list(user=request.user).filter(ticket=ticket), pk=attachment_id
         )
-        try:
-            handle = attachments.open_stored(attachment.storage_name)
-        except (OSError, ValueError):
-            raise Http404 from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return attachments.download_response(attachment)
 
     # --- Raising ---------------------------------------------------------------------------
 

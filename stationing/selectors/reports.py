@@ -72,11 +72,12 @@ def _report_assignment_q(actor: Actor) -> Q:
     if actor.sees_programmes_of_unit and actor.unit_path:
         q |= Q(programme__organiser__path__startswith=actor.unit_path)
     if actor.has(Role.CADRE) and actor.profile_id:
+        # Team-mates' reports: same programme *and* same enterprise as one of the cadre's own
+        # stationings (pairs, not two separate __in lists, which would cross programmes).
+        q |= Q(cadre_id=actor.profile_id)
         own = Assignment.objects.filter(cadre_id=actor.profile_id)
-        q |= Q(cadre_id=actor.profile_id) | Q(
-            programme_id__in=own.values("programme_id"),
-            enterprise_id__in=own.values("enterprise_id"),
-        )
+        for programme_id, enterprise_id in own.values_list("programme_id", "enterprise_id"):
+            q |= Q(programme_id=programme_id, enterprise_id=enterprise_id)
     return q
 
 

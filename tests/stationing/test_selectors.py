@@ -1,5 +1,11 @@
 from enterprises.selectors import enterprise_list
-from stationing.selectors import assignment_list, cadre_list, programme_list
+from stationing.selectors import (
+    assignment_list,
+    cadre_list,
+    programme_list,
+    report_assignment_list,
+)
+from tests.factories import AssignmentFactory, ProgrammeFactory
 
 
 def names(qs):
@@ -30,3 +36,15 @@ def test_cadre_sees_own_assignment_and_profile(world):
     assert [a.enterprise.name for a in visible] == ["甲机械制造有限公司"]
     assert names(cadre_list(user=world.cadre_a)) == ["张干部"]
     assert names(cadre_list(user=world.office)) == ["张干部", "李干部"]
+
+
+def test_a_cadre_in_two_programmes_reads_team_mates_of_each_stationing_only(world):
+    """Reports are shared within one stationing (same programme and enterprise). A cadre at
+    甲 in one programme and at 乙 in another must not read 乙's reports of the first programme."""
+    second = ProgrammeFactory(organiser=world.county, name="2027年示范县干部驻企")
+    AssignmentFactory(programme=second, cadre=world.cadre_a.profile, enterprise=world.ent_b)
+    visible = report_assignment_list(user=world.cadre_a)
+    assert world.assignment_a in visible
+    assert world.assignment_b not in visible  # 乙 in the first programme: not theirs
+    mate = AssignmentFactory(programme=second, cadre=world.cadre_b.profile, enterprise=world.ent_b)
+    assert mate in report_assignment_list(user=world.cadre_a)

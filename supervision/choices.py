@@ -92,6 +92,7 @@ class EventKind(models.TextChoices):
     RATE = "rate", _("评价")
     REOPEN = "reopen", _("重新办理")
     ESCALATE = "escalate", _("升级督办")
+    URGE = "urge", _("催办")
     WITHDRAW = "withdraw", _("撤回")
 
 
@@ -110,5 +111,6 @@ class SupervisionNotice(models.TextChoices):
     TICKET_ANSWERED = "ticket_answered", _("诉求已答复待评价")
     TICKET_UNSATISFIED = "ticket_unsatisfied", _("企业不满意重新办理")
     TICKET_CLOSED = "ticket_closed", _("诉求已办结")
+    TICKET_URGED = "ticket_urged", _("诉求催办")
     OFFICE_DIGEST = "office_digest", _("督查室每日摘要")
     LEADER_DIGEST = "leader_digest", _("领导每周摘要")

@@ -50,6 +50,7 @@ register_kinds(
         SupervisionNotice.TICKET_ANSWERED: (Role.CADRE, Role.ENTERPRISE),
         SupervisionNotice.TICKET_UNSATISFIED: (Role.DEPARTMENT, Role.OFFICE, Role.LEADER),
         SupervisionNotice.TICKET_CLOSED: (Role.CADRE, Role.ENTERPRISE, Role.DEPARTMENT),
+        SupervisionNotice.TICKET_URGED: (Role.DEPARTMENT,),
         SupervisionNotice.OFFICE_DIGEST: (Role.OFFICE,),
         SupervisionNotice.LEADER_DIGEST: (Role.LEADER,),
     },
@@ -231,6 +232,26 @@ def ticket_extension_decided(ticket, event, *, by, approved: bool) -> None:
             recipients=unit_handlers(ticket.responsible_unit_id),
             subject=subject,
             body=body,
+            units=[ticket.responsible_unit],
+        )
+
+
+def ticket_urged(ticket, event, *, by) -> None:
+    """Whoever handles it now: its owner (首问负责), else the unit's handlers; and the robot."""
+    with override("zh-hans"):
+        values = {**_values(ticket), "comment": event.comment}
+        if ticket.owner_id:
+            recipients = [ticket.owner]
+        else:
+            recipients = list(unit_handlers(ticket.responsible_unit_id))
+        _tell(
+            kind=SupervisionNotice.TICKET_URGED,
+            ticket=ticket,
+            event=event,
+            by=by,
+            recipients=recipients,
+            subject=_("催办：诉求 %(number)s 请抓紧办理") % values,
+            body=_("诉求 %(number)s“%(title)s”被催办：%(comment)s") % values,
             units=[ticket.responsible_unit],
         )
 

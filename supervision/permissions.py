@@ -117,6 +117,12 @@ def can_rate(user: User, ticket: Ticket) -> Verdict:
     return allow_if(bool(can_raise_for(user, ticket.enterprise_id)), reason)
 
 
+def may_urge(user: User, ticket: Ticket) -> Verdict:
+    """Urging the responsible unit (催办): the office, or the leader in charge (包案领导)."""
+    in_charge = ticket.leader_id is not None and ticket.leader_id == user.pk
+    return allow_if(in_charge or actor_for(user).is_office, _("只有督查室或包案领导可以催办。"))
+
+
 def may_withdraw(user: User, ticket: Ticket) -> Verdict:
     """The enterprise itself, or whoever raised the ticket."""
     actor = actor_for(user)
@@ -224,6 +230,7 @@ ANSWER = "answer"
 RATE = "rate"
 WITHDRAW = "withdraw"
 ESCALATE = "escalate"
+URGE = "urge"
 
 HANDLING_STATES = (TicketState.ASSIGNED, TicketState.IN_PROGRESS)
 
@@ -275,7 +282,8 @@ STEPS: dict[str, TicketStep] = {
         TicketStep(HAND_OVER, _("移交"), may_hand_over, tuple(CLOCK_STATES)),
         TicketStep(RATE, _("评价"), can_rate, (TicketState.ANSWERED,)),
         TicketStep(WITHDRAW, _("撤回"), may_withdraw, tuple(OPEN_STATES)),
-        # Escalation is about a department that is stuck: only once the ticket has one.
+        # Urging and escalation are about a department that is stuck: only once it has one.
+        TicketStep(URGE, _("催办"), may_urge, HANDLING_STATES),
         TicketStep(
             ESCALATE,
             _("升级督办"),

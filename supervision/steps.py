@@ -278,6 +278,20 @@ _TABLE = (
         button="btn-outline-secondary",
     ),
     Step(
+        permissions.URGE,
+        forms.UrgeForm,
+        serializers.TicketUrgeSerializer,
+        lambda ticket, by, data: services.ticket_urge(
+            ticket=ticket, by=by, comment=data["comment"]
+        ),
+        label=_("催办"),
+        done=_("已催办，承办单位已收到通知。"),
+        summary=_("催办"),
+        description=_("督查室或包案领导催促承办单位抓紧办理；状态、期限和承办单位不变。"),
+        button="btn-outline-warning",
+        notices=(SupervisionNotice.TICKET_URGED,),
+    ),
+    Step(
         permissions.ESCALATE,
         forms.EscalateForm,
         serializers.TicketEscalateSerializer,

@@ -273,5 +273,9 @@ class WithdrawForm(ActionForm):
     reason = _text(_("撤回原因"))
 
 
+class UrgeForm(ActionForm):
+    comment = _text(_("催办意见"))
+
+
 class EscalateForm(ActionForm):
     reason = _text(_("督办说明"), required=False, rows=2)

@@ -7,6 +7,10 @@ from .calendar import (
     category_setting_update,
 )
 from .tickets import (
+    CLOCK_ASSIGN,
+    CLOCK_EXTENSION,
+    CLOCK_REASSIGN,
+    CLOCK_REOPEN,
     TransitionError,
     ticket_accept,
     ticket_accept_and_assign,
@@ -25,10 +29,15 @@ from .tickets import (
     ticket_rate,
     ticket_reject,
     ticket_request_extension,
+    ticket_urge,
     ticket_withdraw,
 )
 
 __all__ = [
+    "CLOCK_ASSIGN",
+    "CLOCK_EXTENSION",
+    "CLOCK_REASSIGN",
+    "CLOCK_REOPEN",
     "TransitionError",
     "calendar_day_delete",
     "calendar_day_save",
@@ -51,5 +60,6 @@ __all__ = [
     "ticket_rate",
     "ticket_reject",
     "ticket_request_extension",
+    "ticket_urge",
     "ticket_withdraw",
 ]

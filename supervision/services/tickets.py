@@ -411,6 +411,17 @@ def ticket_escalate(*, ticket: Ticket, by: User, reason: str = "") -> Ticket:
 
 
 @transaction.atomic
+def ticket_urge(*, ticket: Ticket, by: User, comment: str) -> Ticket:
+    """催办: press the unit handling the ticket; the state, deadline and unit stay as they are."""
+    comment = _required(comment, "comment", _("请填写催办意见。"))
+    ticket = _lock(ticket)
+    _check_step(ticket, by, permissions.URGE)
+    event = _record(ticket, kind=EventKind.URGE, by=by, from_state=ticket.state, comment=comment)
+    notices.ticket_urged(ticket, event, by=by)
+    return ticket
+
+
+@transaction.atomic
 def ticket_escalate_overdue(*, ticket: Ticket, now: datetime.datetime | None = None) -> bool:
     """Red card: escalate once per ticket per deadline (the scheduled job calls this).
 

@@ -37,6 +37,7 @@ from supervision.services import (
     ticket_rate,
     ticket_reject,
     ticket_request_extension,
+    ticket_urge,
     ticket_withdraw,
 )
 from tests.factories import ProfileFactory, UserFactory
@@ -129,6 +130,7 @@ STEP_CALLS = {
         lambda w, t, u: ticket_decide_extension(ticket=t, by=u, approve=True),
     ),
     permissions.ESCALATE: ("office", lambda w, t, u: ticket_escalate(ticket=t, by=u)),
+    permissions.URGE: ("office", lambda w, t, u: ticket_urge(ticket=t, by=u, comment="请抓紧")),
     permissions.PROGRESS: (
         "department",
         lambda w, t, u: ticket_progress(ticket=t, by=u, comment="约谈"),
@@ -219,6 +221,8 @@ def test_the_table_is_the_loop_the_office_knows():
     assert starts[permissions.OBJECT] == {TicketState.ASSIGNED}
     assert starts[permissions.DECIDE_EXTENSION] == starts[permissions.HAND_OVER] == clock
     assert starts[permissions.ESCALATE] == clock | {TicketState.ANSWERED}
+    # Urging presses a unit that has the ticket in hand (not one objecting to it).
+    assert starts[permissions.URGE] == {TicketState.ASSIGNED, TicketState.IN_PROGRESS}
     assert starts[permissions.RATE] == {TicketState.ANSWERED}
     assert TicketState.CLOSED not in starts[permissions.WITHDRAW]
 

@@ -24,6 +24,7 @@ from supervision.services import (
     ticket_rate,
     ticket_reject,
     ticket_request_extension,
+    ticket_urge,
     ticket_withdraw,
 )
 from tests.factories import make_person, make_ticket
@@ -261,3 +262,20 @@ def test_a_leader_who_assigns_a_ticket_to_themselves_is_not_told(people):
         leader=people.office,
     )
     assert told(N.TICKET_ASSIGNED) == {"department"}
+
+
+def test_urging_tells_whoever_handles_it_and_the_units_robot(people):
+    ticket = make_ticket(people, "assigned")
+    forget()
+    ticket = ticket_urge(ticket=ticket, by=people.office, comment="请本周内答复")
+    assert_told({"department"}, N.TICKET_URGED, people.office)
+    assert robots() == {(N.TICKET_URGED, people.finance_bureau.name)}
+    assert ticket.events.filter(kind="urge", comment="请本周内答复").count() == 1
+    # Once the ticket has an owner (首问负责), only the owner is pressed; and the leader in
+    # charge may urge too.
+    ticket = ticket_progress(ticket=ticket, by=people.department, comment="已对接")
+    ticket.leader = people.leader
+    ticket.save(update_fields=["leader"])
+    forget()
+    ticket_urge(ticket=ticket, by=people.leader, comment="再催")
+    assert_told({"department"}, N.TICKET_URGED, people.leader)

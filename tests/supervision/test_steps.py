@@ -75,6 +75,7 @@ def step_data(step: steps.Step, world, ticket) -> dict:
         permissions.RATE: {"satisfaction": Satisfaction.SATISFIED},
         permissions.WITHDRAW: {"reason": "已解决"},
         permissions.ESCALATE: {"reason": ""},
+        permissions.URGE: {"comment": "请抓紧办理"},
     }[step.name]
 
 
@@ -215,6 +216,7 @@ TAKEN = {
     permissions.RATE: ("answered", False, "enterprise_a"),
     permissions.WITHDRAW: ("assigned", False, "cadre_a"),
     permissions.ESCALATE: ("in_progress", False, "office"),
+    permissions.URGE: ("in_progress", False, "office"),
 }
 
 

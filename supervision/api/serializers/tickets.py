@@ -65,6 +65,7 @@ class TicketAction(models.TextChoices):
     RATE = "rate", _("评价")
     WITHDRAW = "withdraw", _("撤回")
     ESCALATE = "escalate", _("升级督办")
+    URGE = "urge", _("催办")
 
 
 def action_slug(name: str) -> str:
@@ -458,6 +459,10 @@ class TicketRateSerializer(CommentSerializer):
 
 class TicketWithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, label=_("撤回原因"))
+
+
+class TicketUrgeSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True, label=_("催办意见"))
 
 
 class TicketEscalateSerializer(serializers.Serializer):

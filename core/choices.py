@@ -22,7 +22,7 @@ class UnitLevel(models.TextChoices):
 
 
 class UnitKind(models.TextChoices):
-    GOVERNMENT = "government", _("党委政府(属地)")
+    GOVERNMENT = "government", _("党委政府（属地）")
     DEPARTMENT = "department", _("部门单位")
 
 

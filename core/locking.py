@@ -20,7 +20,9 @@ def stale_message(current) -> str:
     if current.updated_by_id:
         user = current.updated_by
         who = getattr(getattr(user, "profile", None), "name", None) or user.get_username()
-    return _("保存失败:该记录已被 %(who)s 于 %(when)s 修改。请刷新页面,在最新内容上重新修改。") % {
+    return _(
+        "保存失败：该记录已被 %(who)s 于 %(when)s 修改。请刷新页面，在最新内容上重新修改。"
+    ) % {
         "who": who,
         "when": timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M"),
     }

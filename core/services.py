@@ -63,7 +63,7 @@ def person_create(
     _check_phone_free(phone)
     username = username or phone
     if not username:
-        raise ValidationError({"phone": _("请填写手机号(用作登录名)。")})
+        raise ValidationError({"phone": _("请填写手机号（用作登录名）。")})
     if User.objects.filter(username=username).exists():
         raise ValidationError({"phone": _("登录名 %(name)s 已存在。") % {"name": username}})
     user = User(username=username, email=email)

@@ -131,7 +131,7 @@ class ServiceFormView(PortalLoginRequiredMixin, FormView):
     """
 
     success_message = _("已保存")
-    duplicate_message = _("该表单已经提交过,以下是第一次提交保存的结果。")
+    duplicate_message = _("该表单已经提交过，以下是第一次提交保存的结果。")
     template_name = "includes/form_page.html"
     title = ""
     cancel_url = None

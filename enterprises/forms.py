@@ -48,7 +48,7 @@ class EnterpriseForm(PortalModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = territory_regions(user)
-        self.fields["credit_code"].help_text = _("18位,字母请用大写;系统会核对末位校验码。")
+        self.fields["credit_code"].help_text = _("18位，字母请用大写；系统会核对末位校验码。")
 
     def clean_credit_code(self):
         # Typed in lower case on a phone or pasted with spaces: the same code.
@@ -95,7 +95,7 @@ class SurveyForm(TokenFormMixin, PortalModelForm):
 class MonthField(forms.DateField):
     """A month typed as YYYY-MM (<input type="month">), cleaned to the first day of that month."""
 
-    default_error_messages = {"invalid": _("请按“年-月”填写月份,如 2026-03。")}
+    default_error_messages = {"invalid": _("请按“年-月”填写月份，如 2026-03。")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m", "%Y-%m-%d", "%Y/%m"])

@@ -75,10 +75,10 @@ class EnterpriseSurvey(TrackedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    fixed_assets = models.DecimalField(_("固定资产(万元)"), **MONEY)
-    output_value = models.DecimalField(_("年产值(万元)"), **MONEY)
-    sales = models.DecimalField(_("年销售收入(万元)"), **MONEY)
-    profit_tax = models.DecimalField(_("年利税(万元)"), **MONEY)
+    fixed_assets = models.DecimalField(_("固定资产（万元）"), **MONEY)
+    output_value = models.DecimalField(_("年产值（万元）"), **MONEY)
+    sales = models.DecimalField(_("年销售收入（万元）"), **MONEY)
+    profit_tax = models.DecimalField(_("年利税（万元）"), **MONEY)
     main_markets = models.TextField(_("主要市场"), blank=True)
     equipment = models.TextField(_("主要装备情况"), blank=True)
     renovation_plans = models.TextField(_("技术改造计划"), blank=True)
@@ -101,12 +101,12 @@ class IndicatorReport(TrackedModel):
         Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="indicators"
     )
     month = models.DateField(_("月份"), help_text=_("该月第一天。"))
-    output_value = models.DecimalField(_("工业总产值(万元)"), **MONEY)
-    value_added = models.DecimalField(_("工业增加值(万元)"), **MONEY)
-    revenue = models.DecimalField(_("营业收入(万元)"), **MONEY)
-    profit = models.DecimalField(_("利润总额(万元)"), **MONEY)
-    tax = models.DecimalField(_("税金(万元)"), **MONEY)
-    investment = models.DecimalField(_("工业投资(万元)"), **MONEY)
+    output_value = models.DecimalField(_("工业总产值（万元）"), **MONEY)
+    value_added = models.DecimalField(_("工业增加值（万元）"), **MONEY)
+    revenue = models.DecimalField(_("营业收入（万元）"), **MONEY)
+    profit = models.DecimalField(_("利润总额（万元）"), **MONEY)
+    tax = models.DecimalField(_("税金（万元）"), **MONEY)
+    investment = models.DecimalField(_("工业投资（万元）"), **MONEY)
     employees = models.PositiveIntegerField(
         _("从业人数"), null=True, blank=True, validators=[MinValueValidator(0)]
     )

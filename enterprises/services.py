@@ -77,7 +77,7 @@ def indicator_create(*, by: User | None, enterprise: Enterprise, month: date, **
     month = first_of_month(month)
     if IndicatorReport.objects.filter(enterprise=enterprise, month=month).exists():
         raise ValidationError(
-            {"month": _("%(month)s 的指标已填报,请修改原记录。") % {"month": f"{month:%Y-%m}"}}
+            {"month": _("%(month)s 的指标已填报，请修改原记录。") % {"month": f"{month:%Y-%m}"}}
         )
     fields.setdefault("reported_by", by)
     return create_tracked(

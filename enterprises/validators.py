@@ -29,25 +29,25 @@ def validate_credit_code(value: str) -> None:
     code = normalize_credit_code(value)
     if len(code) != 18:
         raise ValidationError(
-            _("统一社会信用代码应为18位,当前为%(length)d位。") % {"length": len(code)},
+            _("统一社会信用代码应为18位，当前为%(length)d位。") % {"length": len(code)},
             code="credit_code_length",
         )
     bad = [char for char in code if char not in ALPHABET]
     if bad:
         char = bad[0]
         if char in FORBIDDEN_LETTERS:
-            message = _("统一社会信用代码不使用字母 I、O、S、V、Z,发现“%(char)s”。")
+            message = _("统一社会信用代码不使用字母 I、O、S、V、Z，发现“%(char)s”。")
         else:
-            message = _("统一社会信用代码只能包含数字和大写字母,发现“%(char)s”。")
+            message = _("统一社会信用代码只能包含数字和大写字母，发现“%(char)s”。")
         raise ValidationError(message % {"char": char}, code="credit_code_alphabet")
     if not code[2:8].isdigit():
         raise ValidationError(
-            _("统一社会信用代码第3至8位是行政区划码,应为6位数字。"), code="credit_code_division"
+            _("统一社会信用代码第3至8位是行政区划码，应为6位数字。"), code="credit_code_division"
         )
     expected = credit_code_check_character(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("统一社会信用代码校验位错误:末位应为“%(expected)s”,而不是“%(actual)s”,请核对。")
+            _("统一社会信用代码校验位错误：末位应为“%(expected)s”，而不是“%(actual)s”，请核对。")
             % {"expected": expected, "actual": code[17]},
             code="credit_code_check",
         )

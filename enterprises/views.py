@@ -154,7 +154,7 @@ class SurveyCreateView(EnterpriseRecordMixin, ServiceFormView):
     title = _("企业调研")
     fieldsets = [
         (None, ["surveyed_on"], "col-12 col-md-4"),
-        (_("经营数据(万元)"), list(MONEY_FIELDS), "col-6 col-md-3"),
+        (_("经营数据（万元）"), list(MONEY_FIELDS), "col-6 col-md-3"),
         (
             _("调研情况"),
             ["main_markets", "equipment", "renovation_plans", "difficulties", "suggestions"],
@@ -175,7 +175,7 @@ class SurveyCreateView(EnterpriseRecordMixin, ServiceFormView):
 
 
 INDICATOR_FIELDSET = (
-    _("当月数(万元)"),
+    _("当月数（万元）"),
     ["output_value", "value_added", "revenue", "profit", "tax", "investment", "employees"],
     "col-6 col-md-3",
 )

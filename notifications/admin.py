@@ -90,7 +90,7 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("重置订阅地址(原地址失效)"))
+    @admin.action(description=_("重置订阅地址（原地址失效）"))
     def reset(self, request, queryset):
         for feed in queryset.select_related("user"):
             notification_services.calendar_feed_reset(user=feed.user)

@@ -137,7 +137,7 @@ class NotificationSettingsForm(PortalForm):
         label=gettext_lazy("邮箱地址"),
         required=False,
         max_length=254,
-        help_text=gettext_lazy("邮件通知发送到这个地址;不填则不发邮件。"),
+        help_text=gettext_lazy("邮件通知发送到这个地址；不填则不发邮件。"),
         error_messages={"invalid": gettext_lazy("请输入有效的邮箱地址。")},
     )
 
@@ -205,7 +205,7 @@ class CalendarFeedResetView(PortalLoginRequiredMixin, View):
     def post(self, request):
         services.calendar_feed_reset(user=request.user)
         messages.success(
-            request, _("已生成新的日历订阅地址,原地址已失效。请在手机日历中重新订阅。")
+            request, _("已生成新的日历订阅地址，原地址已失效。请在手机日历中重新订阅。")
         )
         return redirect(reverse("notification-settings") + "#calendar")
 
@@ -245,7 +245,7 @@ class FailedEmailRetryView(OfficeRequiredMixin, View):
                 _("已重新发送给%(name)s的邮件。") % {"name": _person_name(notification.recipient)},
             )
         else:
-            messages.info(request, _("这条通知已不是发送失败状态,无需重发。"))
+            messages.info(request, _("这条通知已不是发送失败状态，无需重发。"))
         return redirect("notification-failures")
 
 
@@ -257,7 +257,7 @@ class FailedWebhookRetryView(OfficeRequiredMixin, View):
                 request, _("已重新推送到%(unit)s的机器人。") % {"unit": delivery.unit.name}
             )
         else:
-            messages.info(request, _("这条推送已不是发送失败状态,无需重发。"))
+            messages.info(request, _("这条推送已不是发送失败状态，无需重发。"))
         return redirect("notification-failures")
 
 

@@ -65,14 +65,14 @@ def _report_notice(kind, period, assignment) -> int:
     link = f"/assignments/{assignment.pk}/reports/"
     if kind == StationingNotice.REPORT_DUE_SOON:
         subject = _("%(period)s半月报将于 %(due)s 截止") % values
-        body = _("您驻%(enterprise)s的%(period)s半月报将于 %(due)s 截止,请及时填报。") % values
+        body = _("您驻%(enterprise)s的%(period)s半月报将于 %(due)s 截止，请及时填报。") % values
     elif kind == StationingNotice.REPORT_DUE_TODAY:
         subject = _("%(period)s半月报今日截止") % values
-        body = _("您驻%(enterprise)s的%(period)s半月报今日 %(due)s 截止,尚未报送。") % values
+        body = _("您驻%(enterprise)s的%(period)s半月报今日 %(due)s 截止，尚未报送。") % values
     else:
         subject = _("%(cadre)s的%(period)s半月报逾期未报") % values
         body = (
-            _("%(cadre)s(驻%(enterprise)s)的%(period)s半月报已于 %(due)s 截止,至今未报送。")
+            _("%(cadre)s（驻%(enterprise)s）的%(period)s半月报已于 %(due)s 截止，至今未报送。")
             % values
         )
     handlers = []
@@ -141,7 +141,7 @@ def plan_reminders(now) -> str:
         if kind == StationingNotice.PLAN_DUE_SOON:
             subject = _("%(enterprise)s一企一策工作计划应于 %(due)s 前报送") % values
         else:
-            subject = _("%(enterprise)s一企一策工作计划逾期未报(应于 %(due)s 前报送)") % values
+            subject = _("%(enterprise)s一企一策工作计划逾期未报（应于 %(due)s 前报送）") % values
         handlers = []
         if kind == StationingNotice.PLAN_OVERDUE:
             handlers = list(unit_handlers(assignment.cadre.unit_id))

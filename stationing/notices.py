@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.choices import Role
+from core.text import as_clause
 from notifications.delivery import notify
 from notifications.kinds import register_kinds
 
@@ -100,14 +101,14 @@ def report_returned(report, *, by) -> None:
     """The office's reason for returning the report, to the cadre, who corrects and resubmits
     it. Keyed by the submission returned, so a second return notifies again."""
     with override("zh-hans"):
-        values = {"period": report.period.label, "reason": report.return_reason}
+        values = {"period": report.period.label, "reason": as_clause(report.return_reason)}
         notify(
             kind=StationingNotice.REPORT_RETURNED,
             recipients=[report.assignment.cadre.user],
             object_key=f"report:{report.pk}",
             period_key=f"return:{report.submission_count}",
             subject=_("%(period)s半月报被退回") % values,
-            body=_("督查室退回了您的%(period)s半月报:%(reason)s。请修改后重新报送。") % values,
+            body=_("督查室退回了您的%(period)s半月报：%(reason)s。请修改后重新报送。") % values,
             link=f"/reports/{report.pk}/edit/",
             actor=by,
         )

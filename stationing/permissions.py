@@ -78,7 +78,7 @@ def may_edit_report(user: User, report: ProgressReport) -> Verdict:
     verdict = may_write_report(user, report.assignment)
     if not verdict:
         return verdict
-    return allow_if(report.state in REPORT_EDITABLE_STATES, _("报告已报送,不能修改。"))
+    return allow_if(report.state in REPORT_EDITABLE_STATES, _("报告已报送，不能修改。"))
 
 
 def may_submit_report(user: User, assignment: Assignment, *, on_paper: bool = False) -> Verdict:
@@ -110,7 +110,7 @@ def may_edit_work_plan(user: User, plan: WorkPlan) -> Verdict:
     verdict = may_write_work_plan(user, plan)
     if not verdict:
         return verdict
-    return allow_if(plan.state != PlanState.SUBMITTED, _("计划已报送待审批,审批前不能修改。"))
+    return allow_if(plan.state != PlanState.SUBMITTED, _("计划已报送待审批，审批前不能修改。"))
 
 
 def may_submit_plan(user: User, plan: WorkPlan, *, on_paper: bool = False) -> Verdict:

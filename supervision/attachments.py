@@ -80,7 +80,7 @@ def max_bytes() -> int:
 
 
 def allowed_types_label() -> str:
-    return _("图片(PNG、JPEG、GIF、WebP)、PDF、Word、Excel、PowerPoint")
+    return _("图片（PNG、JPEG、GIF、WebP）、PDF、Word、Excel、PowerPoint")
 
 
 def clean_name(name: str) -> str:
@@ -155,7 +155,7 @@ def check_upload(upload) -> CheckedFile:
     limit = max_bytes()
     if size > limit:
         raise ValidationError(
-            _("“%(name)s”太大(%(size)s),每个附件不能超过 %(limit)s。")
+            _("“%(name)s”太大（%(size)s），每个附件不能超过 %(limit)s。")
             % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)},
             code="too_big",
         )
@@ -172,7 +172,7 @@ def check_upload(upload) -> CheckedFile:
     if ext not in fitting:
         kind = "Office 97-2003" if len(fitting) > 2 else fitting[0].upper()
         raise ValidationError(
-            _("“%(name)s”的扩展名与文件内容不符(内容是 %(kind)s 文件)。")
+            _("“%(name)s”的扩展名与文件内容不符（内容是 %(kind)s 文件）。")
             % {"name": name, "kind": kind},
             code="extension",
         )

@@ -58,7 +58,7 @@ def _deadline(
     event.add("dtstart", day)
     event.add("dtend", day + datetime.timedelta(days=1))
     event.add("summary", summary)
-    due_text = _("截止时间:%(due)s") % {"due": f"{_local(due):%Y-%m-%d %H:%M}"}
+    due_text = _("截止时间：%(due)s") % {"due": f"{_local(due):%Y-%m-%d %H:%M}"}
     event.add("description", f"{description}\n{due_text}\n{settings.SITE_URL}{path}")
     event.add("url", f"{settings.SITE_URL}{path}")
     event.add("transp", "TRANSPARENT")
@@ -140,10 +140,10 @@ def _cadre_events(actor, now, stamp) -> list[Event]:
             continue
         values = {"enterprise": enterprise}
         if (assignment.programme_id, assignment.enterprise_id) in plans_submitted:
-            summary = _("工作计划截止:%(enterprise)s(已报送)") % values
+            summary = _("工作计划截止：%(enterprise)s（已报送）") % values
             status = _("一企一策工作计划已报送。")
         else:
-            summary = _("【未报】工作计划截止:%(enterprise)s") % values
+            summary = _("【未报】工作计划截止：%(enterprise)s") % values
             status = _("一企一策工作计划尚未报送。")
         events.append(
             _deadline(
@@ -168,9 +168,9 @@ def _department_events(user, now, stamp) -> list[Event]:
     for ticket in tickets:
         values = {"number": ticket.number, "title": ticket.title}
         if ticket.deadline < now:
-            summary = _("【已超期】诉求办结期限:%(number)s %(title)s") % values
+            summary = _("【已超期】诉求办结期限：%(number)s %(title)s") % values
         else:
-            summary = _("诉求办结期限:%(number)s %(title)s") % values
+            summary = _("诉求办结期限：%(number)s %(title)s") % values
         events.append(
             _deadline(
                 uid=f"ticket-{ticket.pk}",
@@ -199,7 +199,7 @@ def _programme_events(user, now, stamp) -> list[Event]:
         events.append(
             _deadline(
                 uid=f"period-{period.pk}",
-                summary=_("半月报截止:%(period)s(%(programme)s)") % values,
+                summary=_("半月报截止：%(period)s(%(programme)s)") % values,
                 due=period.due_at,
                 path=f"/programmes/{period.programme_id}/reports/",
                 description=_("%(programme)s %(period)s半月报报送截止。") % values,

@@ -58,8 +58,8 @@ def ticket_cards(now) -> str:
                     recipients=handlers,
                     object_key=f"ticket:{ticket.pk}",
                     period_key=period_key,
-                    subject=_("黄牌预警:诉求 %(number)s 办理时限已过四分之三") % values,
-                    body=_("诉求 %(number)s“%(title)s”办理时限已用去75%%,请抓紧办理。") % values,
+                    subject=_("黄牌预警：诉求 %(number)s 办理时限已过四分之三") % values,
+                    body=_("诉求 %(number)s“%(title)s”办理时限已用去75%%，请抓紧办理。") % values,
                     link=link,
                 )
             )
@@ -74,8 +74,8 @@ def ticket_cards(now) -> str:
                         recipients=recipients,
                         object_key=f"ticket:{ticket.pk}",
                         period_key=period_key,
-                        subject=_("红牌督办:诉求 %(number)s 已超过办结期限") % values,
-                        body=_("诉求 %(number)s“%(title)s”已超过办结期限,已升级督办。") % values,
+                        subject=_("红牌督办：诉求 %(number)s 已超过办结期限") % values,
+                        body=_("诉求 %(number)s“%(title)s”已超过办结期限，已升级督办。") % values,
                         link=link,
                     )
                 )
@@ -84,7 +84,7 @@ def ticket_cards(now) -> str:
                     kind=SupervisionNotice.TICKET_RED,
                     object_key=f"ticket:{ticket.pk}",
                     period_key=period_key,
-                    text=_("红牌督办:诉求 %(number)s“%(title)s”已超过办结期限。") % values,
+                    text=_("红牌督办：诉求 %(number)s“%(title)s”已超过办结期限。") % values,
                     link=link,
                 )
     return f"{yellow} yellow, {red} red notifications"
@@ -109,9 +109,9 @@ def office_digest(now) -> str:
             continue
         body = (
             _(
-                "逾期未报半月报 %(missing)d 份;待审阅半月报 %(reviews)d 份;"
-                "待审批工作计划 %(approvals)d 份;"
-                "待受理诉求 %(waiting)d 件;红牌诉求 %(red)d 件。"
+                "逾期未报半月报 %(missing)d 份；待审阅半月报 %(reviews)d 份；"
+                "待审批工作计划 %(approvals)d 份；"
+                "待受理诉求 %(waiting)d 件；红牌诉求 %(red)d 件。"
             )
             % counts
         )
@@ -121,7 +121,7 @@ def office_digest(now) -> str:
                 recipients=[user],
                 object_key="digest:office",
                 period_key=today.isoformat(),
-                subject=_("督查室每日摘要(%(day)s)") % {"day": today.isoformat()},
+                subject=_("督查室每日摘要（%(day)s）") % {"day": today.isoformat()},
                 body=body,
                 link="/queues/reports/",
             )
@@ -149,9 +149,9 @@ def leader_digest(now) -> str:
             continue
         body = (
             _(
-                "本周报送半月报 %(reports)d 份(逾期 %(late)d 份);"
-                "新提诉求 %(raised)d 件,办结 %(closed)d 件;"
-                "当前红牌诉求 %(red)d 件;您包案在办 %(led)d 件。"
+                "本周报送半月报 %(reports)d 份（逾期 %(late)d 份）;"
+                "新提诉求 %(raised)d 件，办结 %(closed)d 件；"
+                "当前红牌诉求 %(red)d 件；您包案在办 %(led)d 件。"
             )
             % counts
         )
@@ -161,7 +161,7 @@ def leader_digest(now) -> str:
                 recipients=[user],
                 object_key="digest:leader",
                 period_key=f"{week.year}-W{week.week:02d}",
-                subject=_("驻企工作每周摘要(%(year)d年第%(week)d周)")
+                subject=_("驻企工作每周摘要（%(year)d年第%(week)d周）")
                 % {"year": week.year, "week": week.week},
                 body=body,
                 link="/tickets/",

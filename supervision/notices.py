@@ -30,6 +30,7 @@ from django.utils.translation import override
 
 from core.choices import Role
 from core.selectors import enterprise_contacts, office_over, unit_handlers, users_with_role
+from core.text import as_clause
 from notifications.delivery import notify, notify_unit_webhook
 from notifications.kinds import register_kinds
 
@@ -173,7 +174,7 @@ def ticket_assigned(ticket, event, *, by) -> None:
             by=by,
             recipients=[*handlers, ticket.leader],
             subject=_("新交办诉求 %(number)s") % values,
-            body=_("新交办诉求 %(number)s:%(title)s,请在办结期限内办理。") % values,
+            body=_("新交办诉求 %(number)s:%(title)s，请在办结期限内办理。") % values,
             units=units,
         )
 
@@ -265,15 +266,15 @@ def ticket_answered(ticket, event, *, by) -> None:
             event=event,
             by=by,
             recipients=[*enterprise_contacts(ticket.enterprise_id), *stationed_cadres(ticket)],
-            subject=_("诉求 %(number)s 已答复,请评价") % values,
-            body=_("诉求“%(title)s”已有答复,请确认是否解决并评价。") % values,
+            subject=_("诉求 %(number)s 已答复，请评价") % values,
+            body=_("诉求“%(title)s”已有答复，请确认是否解决并评价。") % values,
         )
 
 
 def ticket_unsatisfied(ticket, event, *, by) -> None:
     """The department and the office; from the second 不满意 on, the leader in charge too."""
     with override("zh-hans"):
-        values = {**_values(ticket), "comment": ticket.rating_comment}
+        values = {**_values(ticket), "comment": as_clause(ticket.rating_comment)}
         recipients = [*unit_handlers(ticket.responsible_unit_id), *office_for(ticket)]
         if ticket.unsatisfied_count >= 2:
             recipients.append(ticket.leader)

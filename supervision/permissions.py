@@ -108,7 +108,7 @@ def may_hand_over(user: User, ticket: Ticket) -> Verdict:
 def can_rate(user: User, ticket: Ticket) -> Verdict:
     """The enterprise contact rates; a stationed cadre rates only when the enterprise has no
     login of its own."""
-    reason = _("只有企业联络人(企业无账号时为驻企干部)可以评价。")
+    reason = _("只有企业联络人（企业无账号时为驻企干部）可以评价。")
     actor = actor_for(user)
     if actor.has(Role.ENTERPRISE) and actor.enterprise_id == ticket.enterprise_id:
         return ALLOWED
@@ -161,7 +161,7 @@ def department_turn(user: User, ticket: Ticket) -> Verdict:
     return Verdict(
         False,
         str(
-            _("该诉求由 %(owner)s 负责办理;如需他人办理,请先移交。")
+            _("该诉求由 %(owner)s 负责办理；如需他人办理，请先移交。")
             % {"owner": owner_name or ticket.owner.get_username()}
         ),
     )
@@ -172,20 +172,20 @@ def _department_turn(user: User, ticket: Ticket, moment: Moment) -> Verdict:
 
 
 def _assignment_open(user: User, ticket: Ticket, moment: Moment) -> Verdict:
-    return allow_if(not ticket.assignment_fixed, _("督查室已确定承办单位,不能再提出异议。"))
+    return allow_if(not ticket.assignment_fixed, _("督查室已确定承办单位，不能再提出异议。"))
 
 
 def _within_objection_window(user: User, ticket: Ticket, moment: Moment) -> Verdict:
     return allow_if(
         ticket.objection_until is not None and moment.now <= ticket.objection_until,
-        _("已超过交办异议期限(交办后1个工作日内)。"),
+        _("已超过交办异议期限（交办后1个工作日内）。"),
     )
 
 
 def _before_deadline(user: User, ticket: Ticket, moment: Moment) -> Verdict:
     return allow_if(
         ticket.deadline is not None and moment.now <= ticket.deadline,
-        _("已超过办结期限,不能再申请延期。"),
+        _("已超过办结期限，不能再申请延期。"),
     )
 
 
@@ -308,7 +308,7 @@ def state_allows(ticket: Ticket, name: str) -> Verdict:
     return Verdict(
         False,
         str(
-            _("诉求当前状态为“%(state)s”,不能%(action)s。")
+            _("诉求当前状态为“%(state)s”，不能%(action)s。")
             % {"state": TicketState(ticket.state).label, "action": step.verb}
         ),
     )

@@ -103,7 +103,7 @@ _TABLE = (
         label=_("受理"),
         done=_("已受理。"),
         summary=_("受理"),
-        description=_("督查室受理待受理的诉求,并成为其首问责任人。"),
+        description=_("督查室受理待受理的诉求，并成为其首问责任人。"),
         notices=(SupervisionNotice.TICKET_ACCEPTED,),
     ),
     Step(
@@ -124,8 +124,8 @@ _TABLE = (
         done=_("已交办。"),
         summary=_("交办"),
         description=_(
-            "督查室确定层级并交办承办单位(可加协办单位和包案领导),开始计算办理时限。"
-            "待受理的诉求一并受理;提出异议的诉求改派,承办单位随即确定。"
+            "督查室确定层级并交办承办单位（可加协办单位和包案领导），开始计算办理时限。"
+            "待受理的诉求一并受理；提出异议的诉求改派，承办单位随即确定。"
         ),
         notices=(SupervisionNotice.TICKET_ASSIGNED,),
         label_by_state={
@@ -141,9 +141,9 @@ _TABLE = (
             ticket=ticket, by=by, comment=_comment(data)
         ),
         label=_("维持交办"),
-        done=_("已维持交办,承办单位已确定。"),
+        done=_("已维持交办，承办单位已确定。"),
         summary=_("维持交办"),
-        description=_("承办单位提出异议后,督查室维持原交办,承办单位随即确定。"),
+        description=_("承办单位提出异议后，督查室维持原交办，承办单位随即确定。"),
         button="btn-outline-primary",
     ),
     Step(
@@ -156,7 +156,7 @@ _TABLE = (
         label=_("不予受理"),
         done=_("已不予受理。"),
         summary=_("不予受理"),
-        description=_("督查室不予受理待受理的诉求,必须说明理由。"),
+        description=_("督查室不予受理待受理的诉求，必须说明理由。"),
         button="btn-outline-danger",
         notices=(SupervisionNotice.TICKET_REJECTED,),
     ),
@@ -170,7 +170,7 @@ _TABLE = (
         label=_("审批延期"),
         done=_("延期申请已审批。"),
         summary=_("审批延期"),
-        description=_("督查室同意或不同意承办单位的延期申请;同意则按工作日顺延办结期限。"),
+        description=_("督查室同意或不同意承办单位的延期申请；同意则按工作日顺延办结期限。"),
         notices=(SupervisionNotice.TICKET_EXTENSION_DECIDED,),
     ),
     Step(
@@ -184,7 +184,7 @@ _TABLE = (
         done=_("办理进展已记录。"),
         summary=_("办理进展"),
         description=_(
-            "承办单位记录办理进展(可带附件,multipart/form-data);第一位办理的经办人成为责任人。"
+            "承办单位记录办理进展（可带附件，multipart/form-data）；第一位办理的经办人成为责任人。"
         ),
         attachments=True,
     ),
@@ -196,9 +196,9 @@ _TABLE = (
             ticket=ticket, by=by, answer=data["answer"]
         ),
         label=_("答复企业"),
-        done=_("已答复,等待企业评价。"),
+        done=_("已答复，等待企业评价。"),
         summary=_("答复"),
-        description=_("承办单位答复办理结果(可带附件,multipart/form-data),随后由企业评价。"),
+        description=_("承办单位答复办理结果（可带附件，multipart/form-data），随后由企业评价。"),
         button="btn-success",
         notices=(SupervisionNotice.TICKET_ANSWERED,),
         attachments=True,
@@ -214,7 +214,7 @@ _TABLE = (
         done=_("延期申请已提交督查室。"),
         summary=_("申请延期"),
         description=_(
-            "承办单位在办结期限前说明理由申请延长若干工作日;同一时间只能有一项申请待审批。"
+            "承办单位在办结期限前说明理由申请延长若干工作日；同一时间只能有一项申请待审批。"
         ),
         button="btn-outline-warning",
         notices=(SupervisionNotice.TICKET_EXTENSION_REQUESTED,),
@@ -229,7 +229,7 @@ _TABLE = (
         label=_("提出交办异议"),
         done=_("交办异议已提交督查室。"),
         summary=_("提出交办异议"),
-        description=_("承办单位在交办后 1 个工作日内可说明理由提出异议,由督查室改派或维持。"),
+        description=_("承办单位在交办后 1 个工作日内可说明理由提出异议，由督查室改派或维持。"),
         button="btn-outline-danger",
         notices=(SupervisionNotice.TICKET_OBJECTED,),
     ),
@@ -243,7 +243,9 @@ _TABLE = (
         label=_("移交经办人"),
         done=_("已移交。"),
         summary=_("移交经办人"),
-        description=_("当前责任人(或督查室)将诉求移交承办单位的另一位经办人(首问负责的明确移交)。"),
+        description=_(
+            "当前责任人（或督查室）将诉求移交承办单位的另一位经办人（首问负责的明确移交）。"
+        ),
         button="btn-outline-secondary",
     ),
     Step(
@@ -257,8 +259,8 @@ _TABLE = (
         done=_("感谢您的评价。"),
         summary=_("评价"),
         description=_(
-            "企业联络人(企业无账号时为驻企干部)评价答复:满意、基本满意办结;不满意退回同一"
-            "承办单位重新计时办理,第二次不满意同时升级督办。"
+            "企业联络人（企业无账号时为驻企干部）评价答复：满意、基本满意办结；不满意退回同一"
+            "承办单位重新计时办理，第二次不满意同时升级督办。"
         ),
         button="btn-success",
         # 满意 and 基本满意 close the ticket; 不满意 reopens it.
@@ -274,7 +276,7 @@ _TABLE = (
         label=_("撤回诉求"),
         done=_("诉求已撤回。"),
         summary=_("撤回"),
-        description=_("企业或提出人说明原因撤回未办结的诉求;督查室可看到全部撤回的诉求。"),
+        description=_("企业或提出人说明原因撤回未办结的诉求；督查室可看到全部撤回的诉求。"),
         button="btn-outline-secondary",
     ),
     Step(
@@ -301,7 +303,7 @@ _TABLE = (
         label=_("升级督办"),
         done=_("已升级督办。"),
         summary=_("升级督办"),
-        description=_("督查室将诉求升高一级并标记督办,承办单位和状态不变。"),
+        description=_("督查室将诉求升高一级并标记督办，承办单位和状态不变。"),
         button="btn-outline-danger",
     ),
 )

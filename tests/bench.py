@@ -161,7 +161,7 @@ def _reports_and_tickets(programme, bureau, office) -> None:
             assignment=assignment,
             period=period,
             state="reviewed" if (a + p) % 5 else "submitted",
-            work_done="走访企业,协调解决问题。",
+            work_done="走访企业，协调解决问题。",
             days_on_site=8,
             submitted_at=period.due_at,
             first_submitted_at=period.due_at,

@@ -32,7 +32,7 @@ class ServiceModelSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text=_("记录版本号。修改时可带上读取时的版本号,若记录已被他人修改则返回 409。"),
+        help_text=_("记录版本号。修改时可带上读取时的版本号，若记录已被他人修改则返回 409。"),
     )
 
     scoped_fields: ClassVar[dict[str, Callable[..., QuerySet]]] = {}
@@ -74,14 +74,14 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 
 FIELD_ERRORS = OpenApiResponse(
-    OpenApiTypes.OBJECT, description=_("数据有误:按字段名列出错误信息(字段名: [错误信息, …])。")
+    OpenApiTypes.OBJECT, description=_("数据有误：按字段名列出错误信息（字段名：[错误信息，…]）。")
 )
 FORBIDDEN = OpenApiResponse(ErrorDetailSerializer, description=_("无权修改。"))
 NOT_FOUND = OpenApiResponse(ErrorDetailSerializer, description=_("记录不存在或不在您的范围内。"))
-STALE = OpenApiResponse(ErrorDetailSerializer, description=_("版本号已过期:记录已被他人修改。"))
+STALE = OpenApiResponse(ErrorDetailSerializer, description=_("版本号已过期：记录已被他人修改。"))
 STATE_CONFLICT = OpenApiResponse(
     ErrorDetailSerializer,
-    description=_("记录当前的状态不允许此操作(如已报送待审批),或版本号已过期。"),
+    description=_("记录当前的状态不允许此操作（如已报送待审批），或版本号已过期。"),
 )
 
 

@@ -31,7 +31,7 @@ STATE_CODES = frozenset({"state", "locked"})
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = _("该记录已被他人修改,请刷新后重试。")
+    default_detail = _("该记录已被他人修改，请刷新后重试。")
     default_code = "stale"
 
 

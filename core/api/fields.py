@@ -12,7 +12,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-VERSION_HELP = _("记录版本号。修改时可带上读取时的版本号,若记录已被他人修改则返回 409。")
+VERSION_HELP = _("记录版本号。修改时可带上读取时的版本号，若记录已被他人修改则返回 409。")
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

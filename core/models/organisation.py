@@ -41,7 +41,7 @@ class Unit(TrackedModel):
         _("机器人推送地址"),
         max_length=500,
         blank=True,
-        help_text=_("企业微信或钉钉群机器人的 Webhook 地址;填写后本单位的提醒同时推送到群里。"),
+        help_text=_("企业微信或钉钉群机器人的 Webhook 地址；填写后本单位的提醒同时推送到群里。"),
     )
     path = models.CharField(
         _("层级路径"), max_length=255, editable=False, db_index=True, default=""
@@ -99,7 +99,7 @@ class Profile(TrackedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="people",
-        help_text=_("驻企干部填派出单位;职能部门人员填本部门;督查室和领导填所在机关。"),
+        help_text=_("驻企干部填派出单位；职能部门人员填本部门；督查室和领导填所在机关。"),
     )
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",

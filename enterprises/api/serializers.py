@@ -19,7 +19,7 @@ class EnterpriseSerializer(ServiceModelSerializer):
     # No length limit or validators here: the code is normalised first (case, surrounding
     # spaces), then the model's validator words what is wrong with it (length, letters, check).
     credit_code = serializers.CharField(
-        label=_("统一社会信用代码"), help_text=_("18位,GB 32100-2015;小写和首尾空格会被规范化。")
+        label=_("统一社会信用代码"), help_text=_("18位，GB 32100-2015；小写和首尾空格会被规范化。")
     )
     region_name = serializers.CharField(source="region.name", read_only=True, label=_("区域名称"))
     is_stationed = serializers.BooleanField(read_only=True, label=_("已派驻干部"))
@@ -105,7 +105,7 @@ class EnterpriseSurveySerializer(RecordedDataSerializer):
 
 class IndicatorReportSerializer(RecordedDataSerializer):
     profit_tax = serializers.DecimalField(
-        max_digits=15, decimal_places=2, read_only=True, allow_null=True, label=_("利税(万元)")
+        max_digits=15, decimal_places=2, read_only=True, allow_null=True, label=_("利税（万元）")
     )
 
     class Meta:
@@ -130,4 +130,4 @@ class IndicatorReportSerializer(RecordedDataSerializer):
         read_only_fields = ["reported_by"]
         # Who may mark figures as the statistics bureau's: enterprises.services asks
         # enterprises.permissions.may_record_statistics and answers on `source`.
-        extra_kwargs = {"month": {"help_text": _("任意一天均可,保存为该月第一天。")}}
+        extra_kwargs = {"month": {"help_text": _("任意一天均可，保存为该月第一天。")}}

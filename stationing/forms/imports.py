@@ -11,7 +11,7 @@ from stationing.imports.workbook import ImportFileError, check_xlsx
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label=_l("Excel 文件(.xlsx)"),
+        label=_l("Excel 文件（.xlsx）"),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,12 +28,12 @@ class ImportUploadForm(forms.Form):
         limit = settings.IMPORT_MAX_BYTES
         if uploaded.size > limit:
             raise forms.ValidationError(
-                _("文件太大(%(size)s),最大允许 %(limit)s。请拆分后分批导入。")
+                _("文件太大（%(size)s），最大允许 %(limit)s。请拆分后分批导入。")
                 % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)}
             )
         if not uploaded.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(
-                _("只能导入 Excel 工作簿(.xlsx)文件,“%(name)s”不是。可以先下载导入模板填写。")
+                _("只能导入 Excel 工作簿（.xlsx）文件，“%(name)s”不是。可以先下载导入模板填写。")
                 % {"name": uploaded.name}
             )
         try:

@@ -23,7 +23,7 @@ class PlanForm(PortalForm):
         label=_("总体思路"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("结合企业调研,说明帮扶的重点和目标。"),
+        help_text=_("结合企业调研，说明帮扶的重点和目标。"),
     )
 
 

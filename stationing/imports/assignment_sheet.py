@@ -51,7 +51,7 @@ class AssignmentSheet(SheetKind):
             required=True,
             field="cadre",
             aliases=("手机号", "手机号码"),
-            help=_l("驻企干部的手机号:系统中已有的干部,或本文件“干部”工作表中的干部。"),
+            help=_l("驻企干部的手机号：系统中已有的干部，或本文件“干部”工作表中的干部。"),
             example="13912345678",
             width=16,
             as_text=True,
@@ -63,7 +63,7 @@ class AssignmentSheet(SheetKind):
             field="enterprise",
             aliases=("统一社会信用代码", "社会信用代码"),
             help=_l(
-                "系统中已有的企业,或本文件“企业”工作表中的企业。不填时按企业名称查找,名称须唯一。"
+                "系统中已有的企业，或本文件“企业”工作表中的企业。不填时按企业名称查找，名称须唯一。"
             ),
             example=EXAMPLE_CREDIT_CODE,
             width=24,
@@ -82,7 +82,7 @@ class AssignmentSheet(SheetKind):
             "work_group",
             "工作组",
             parse_text(100),
-            help=_l("该批次中已建立的工作组名称,可不填。"),
+            help=_l("该批次中已建立的工作组名称，可不填。"),
             example="第一工作组",
             width=14,
         ),
@@ -92,7 +92,7 @@ class AssignmentSheet(SheetKind):
             parse_date,
             required=True,
             help=_l("须在驻企批次的起止日期之内。"),
-            allowed=_l("日期,如 2026-03-01"),
+            allowed=_l("日期，如 2026-03-01"),
             example="2026-03-01",
             width=12,
         ),
@@ -101,7 +101,7 @@ class AssignmentSheet(SheetKind):
             "撤离日期",
             parse_date,
             help=_l("不填表示尚未撤离。"),
-            allowed=_l("日期,如 2027-02-28"),
+            allowed=_l("日期，如 2027-02-28"),
             example="",
             width=12,
         ),
@@ -134,7 +134,7 @@ class AssignmentSheet(SheetKind):
             elif programme.status == ProgrammeStatus.CLOSED:
                 row.error(
                     "programme",
-                    _("驻企批次“%(name)s”已结束,不能再安排进驻。") % {"name": programme.name},
+                    _("驻企批次“%(name)s”已结束，不能再安排进驻。") % {"name": programme.name},
                 )
                 programme = None
         phone = ctx.resolve_cadre(row, "cadre")
@@ -145,7 +145,7 @@ class AssignmentSheet(SheetKind):
                 row.error(
                     "work_group",
                     _(
-                        "驻企批次“%(programme)s”中没有名为“%(name)s”的工作组,"
+                        "驻企批次“%(programme)s”中没有名为“%(name)s”的工作组，"
                         "请先在批次中建立该工作组。"
                     )
                     % {"programme": programme.name, "name": row.get("work_group")},
@@ -156,7 +156,7 @@ class AssignmentSheet(SheetKind):
         if programme and start and not programme.start_date <= start <= programme.end_date:
             row.error(
                 "start_date",
-                _("进驻日期应在驻企批次的起止日期(%(start)s 至 %(end)s)之内。")
+                _("进驻日期应在驻企批次的起止日期（%(start)s 至 %(end)s）之内。")
                 % {"start": programme.start_date, "end": programme.end_date},
             )
         if row.errors or not (programme and phone and code):

@@ -120,7 +120,7 @@ def parse_text(max_length: int) -> Callable[[Any], str]:
         text = as_text(value)
         if len(text) > max_length:
             raise CellError(
-                _("内容过长:最多%(max)d个字,当前%(length)d个字。")
+                _("内容过长：最多%(max)d个字，当前%(length)d个字。")
                 % {"max": max_length, "length": len(text)}
             )
         return text
@@ -134,7 +134,7 @@ def parse_credit_code(value: Any) -> str:
         # digits: the last characters are already gone, so say so instead of "bad check digit".
         raise CellError(
             _(
-                "统一社会信用代码被 Excel 存成了数字(%(value)s),末几位已经丢失;"
+                "统一社会信用代码被 Excel 存成了数字（%(value)s），末几位已经丢失；"
                 "请把该列设为文本格式后重新输入。"
             )
             % {"value": as_text(value)}
@@ -158,7 +158,7 @@ def parse_phone(value: Any) -> str:
         text = text[2:]
     if not PHONE_RE.match(text):
         raise CellError(
-            _("“%(value)s”不是有效的手机号码,应为11位中国大陆手机号(如 13912345678)。")
+            _("“%(value)s”不是有效的手机号码，应为11位中国大陆手机号（如 13912345678）。")
             % {"value": as_text(value)}
         )
     return text
@@ -176,7 +176,7 @@ def parse_bool(value: Any) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise CellError(_("“%(value)s”无法识别,请填写“是”或“否”。") % {"value": as_text(value)})
+    raise CellError(_("“%(value)s”无法识别，请填写“是”或“否”。") % {"value": as_text(value)})
 
 
 def _choice_key(value: Any) -> str:
@@ -212,7 +212,7 @@ def parse_choice(
         found = mapping().get(_choice_key(value))
         if found is None:
             raise CellError(
-                _("“%(value)s”不是可选值,应为:%(allowed)s。")
+                _("“%(value)s”不是可选值，应为：%(allowed)s。")
                 % {"value": as_text(value), "allowed": choice_labels(choices)}
             )
         return found
@@ -264,9 +264,11 @@ def parse_decimal(*, allow_negative: bool = False, max_abs: Decimal = Decimal("1
             raise CellError(_("“%(value)s”不是数字。") % {"value": as_text(value)})
         number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if number < 0 and not allow_negative:
-            raise CellError(_("不能为负数(%(value)s)。") % {"value": as_text(value)})
+            raise CellError(_("不能为负数（%(value)s）。") % {"value": as_text(value)})
         if abs(number) >= max_abs:
-            raise CellError(_("数值过大(%(value)s),请确认单位是万元。") % {"value": as_text(value)})
+            raise CellError(
+                _("数值过大（%(value)s），请确认单位是万元。") % {"value": as_text(value)}
+            )
         return number
 
     return parse
@@ -286,9 +288,9 @@ def parse_count(value: Any) -> int | None:
     if not number.is_finite() or number != number.to_integral_value():
         raise CellError(_("“%(value)s”不是整数。") % {"value": as_text(value)})
     if number < 0:
-        raise CellError(_("不能为负数(%(value)s)。") % {"value": as_text(value)})
+        raise CellError(_("不能为负数（%(value)s）。") % {"value": as_text(value)})
     if number > 10_000_000:
-        raise CellError(_("数值过大(%(value)s)。") % {"value": as_text(value)})
+        raise CellError(_("数值过大（%(value)s）。") % {"value": as_text(value)})
     return int(number)
 
 
@@ -308,7 +310,7 @@ def _make_date(year: int, month: int, day: int, original: Any) -> date:
 
 def _bad_month(value: Any) -> CellError:
     return CellError(
-        _("“%(value)s”不是有效的月份,请填写如 2026-03、2026年3月,或日期格式。")
+        _("“%(value)s”不是有效的月份，请填写如 2026-03、2026年3月，或日期格式。")
         % {"value": as_text(value)}
     )
 
@@ -336,7 +338,7 @@ def parse_date(value: Any) -> date:
     if match:
         return _make_date(*(int(part) for part in match.groups()), value)
     raise CellError(
-        _("“%(value)s”不是日期,请填写如 2026-03-01 或 2026年3月1日。") % {"value": as_text(value)}
+        _("“%(value)s”不是日期，请填写如 2026-03-01 或 2026年3月1日。") % {"value": as_text(value)}
     )
 
 
@@ -352,7 +354,7 @@ def parse_month(value: Any) -> date:
             return _make_month(int(value), int(digits), value)
         raise CellError(
             _(
-                "月份“%(value)s”被 Excel 存成了数字,无法区分1月和10月;"
+                "月份“%(value)s”被 Excel 存成了数字，无法区分1月和10月；"
                 "请填写为 2026-01 或 2026年1月 的形式。"
             )
             % {"value": as_text(value)}
@@ -458,7 +460,7 @@ class ParsedRow:
         return {key: self.values[key] for key in keys if self.values.get(key) is not None}
 
     def duplicate_of(self, first: ParsedRow, key: str, what: str) -> None:
-        self.error(key, _("与%(place)s重复:%(what)s") % {"place": first.place(), "what": what})
+        self.error(key, _("与%(place)s重复：%(what)s") % {"place": first.place(), "what": what})
 
     def place(self) -> str:
         """How another row refers to this one in an error message."""

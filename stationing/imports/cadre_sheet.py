@@ -44,7 +44,9 @@ class CadreSheet(SheetKind):
             parse_phone,
             required=True,
             aliases=("手机号码", "手机"),
-            help=_l("11位大陆手机号,用作登录名。再次导入同一手机号时更新该干部信息,不会重复建号。"),
+            help=_l(
+                "11位大陆手机号，用作登录名。再次导入同一手机号时更新该干部信息，不会重复建号。"
+            ),
             example="13912345678",
             width=16,
             as_text=True,
@@ -54,7 +56,7 @@ class CadreSheet(SheetKind):
             "派出单位",
             parse_text(100),
             required=True,
-            help=_l("干部原工作单位的全称,须是系统中标为“派出单位”的单位。"),
+            help=_l("干部原工作单位的全称，须是系统中标为“派出单位”的单位。"),
             example="示范县发展和改革局",
             width=24,
         ),
@@ -103,12 +105,12 @@ class CadreSheet(SheetKind):
         if not ctx.is_cadre(existing):
             row.error(
                 "phone",
-                _("手机号 %(phone)s 已被非驻企干部的人员(%(name)s)使用。")
+                _("手机号 %(phone)s 已被非驻企干部的人员（%(name)s）使用。")
                 % {"phone": phone, "name": existing.name},
             )
             return
         if not ctx.may_touch_cadre(existing):
-            row.error("phone", _("该手机号的干部不在您的管理范围内,不能在此修改。"))
+            row.error("phone", _("该手机号的干部不在您的管理范围内，不能在此修改。"))
             return
         ctx.cadres[phone] = existing
         row.instance = existing

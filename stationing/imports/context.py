@@ -85,13 +85,13 @@ class ImportContext:
         units = self.units_named(name)
         if not units:
             return None, _(
-                "系统中没有名为“%(name)s”的属地单位,请填写县区或乡镇(街道)党委政府的单位全称。"
+                "系统中没有名为“%(name)s”的属地单位，请填写县区或乡镇（街道）党委政府的单位全称。"
             ) % {"name": name}
         if len(units) > 1:
-            return None, _("有多个单位简称为“%(name)s”,请填写单位全称。") % {"name": name}
+            return None, _("有多个单位简称为“%(name)s”，请填写单位全称。") % {"name": name}
         unit = units[0]
         if unit.kind != UnitKind.GOVERNMENT:
-            return None, _("“%(name)s”是部门单位,不是属地(县区、乡镇)单位。") % {"name": name}
+            return None, _("“%(name)s”是部门单位，不是属地（县区、乡镇）单位。") % {"name": name}
         if not self._may_pick_region(unit):
             return None, _("“%(name)s”不在您的管辖范围内。") % {"name": name}
         return unit, None
@@ -104,9 +104,9 @@ class ImportContext:
         cadre already has, which stays valid."""
         units = self.units_named(name)
         if not units:
-            return None, _("系统中没有名为“%(name)s”的单位,请填写派出单位全称。") % {"name": name}
+            return None, _("系统中没有名为“%(name)s”的单位，请填写派出单位全称。") % {"name": name}
         if len(units) > 1:
-            return None, _("有多个单位简称为“%(name)s”,请填写单位全称。") % {"name": name}
+            return None, _("有多个单位简称为“%(name)s”，请填写单位全称。") % {"name": name}
         unit = units[0]
         if not unit.is_dispatching and unit.pk != current_id:
             return None, _("“%(name)s”不是派出单位。") % {"name": name}
@@ -122,9 +122,9 @@ class ImportContext:
             self._programmes[name] = list(qs.filter(name=name))
         found = self._programmes[name]
         if not found:
-            return None, _("没有名为“%(name)s”的驻企批次(或您无权管理该批次)。") % {"name": name}
+            return None, _("没有名为“%(name)s”的驻企批次（或您无权管理该批次）。") % {"name": name}
         if len(found) > 1:
-            return None, _("有多个名为“%(name)s”的驻企批次,请先在系统中区分它们的名称。") % {
+            return None, _("有多个名为“%(name)s”的驻企批次，请先在系统中区分它们的名称。") % {
                 "name": name
             }
         return found[0], None
@@ -210,7 +210,7 @@ class ImportContext:
         if len(candidates) > 1:
             row.error(
                 name_key,
-                _("有%(count)s家名为“%(name)s”的企业,请填写统一社会信用代码。")
+                _("有%(count)s家名为“%(name)s”的企业，请填写统一社会信用代码。")
                 % {"count": len(candidates), "name": name},
             )
             return None
@@ -224,7 +224,7 @@ class ImportContext:
         if enterprise is None:
             row.error(
                 key,
-                _("没有统一社会信用代码为 %(code)s 的企业(新企业可在“企业”工作表中一并导入)。")
+                _("没有统一社会信用代码为 %(code)s 的企业（新企业可在“企业”工作表中一并导入）。")
                 % {"code": code},
             )
             return None
@@ -281,7 +281,7 @@ class ImportContext:
         if profile is None or not self.is_cadre(profile):
             row.error(
                 key,
-                _("没有手机号为 %(phone)s 的驻企干部(新干部可在“干部”工作表中一并导入)。")
+                _("没有手机号为 %(phone)s 的驻企干部（新干部可在“干部”工作表中一并导入）。")
                 % {"phone": phone},
             )
             return None

@@ -28,7 +28,7 @@ from .base import (
 )
 from .enterprise_sheet import EXAMPLE_CREDIT_CODE
 
-MONEY_HELP = _l("当月数,单位万元;可带千分位逗号;不填表示不修改。")
+MONEY_HELP = _l("当月数，单位万元；可带千分位逗号；不填表示不修改。")
 FIGURES = ("output_value", "value_added", "revenue", "profit", "tax", "investment", "employees")
 
 
@@ -39,7 +39,7 @@ def _money(key, header, example, *, aliases=(), help=MONEY_HELP, allow_negative=
         parse_decimal(allow_negative=allow_negative),
         aliases=aliases,
         help=help,
-        allowed=_l("数字(万元)"),
+        allowed=_l("数字（万元）"),
         example=example,
         width=14,
     )
@@ -59,7 +59,7 @@ class IndicatorSheet(SheetKind):
             required=True,
             field="enterprise",
             aliases=("社会信用代码", "信用代码", "企业统一社会信用代码"),
-            help=_l("系统中已有的企业,或本文件“企业”工作表中的企业。"),
+            help=_l("系统中已有的企业，或本文件“企业”工作表中的企业。"),
             example=EXAMPLE_CREDIT_CODE,
             width=24,
             as_text=True,
@@ -71,7 +71,7 @@ class IndicatorSheet(SheetKind):
             required=True,
             aliases=("统计月份", "报告期"),
             help=_l("同一企业同一月份再次导入时更新原数据。"),
-            allowed=_l("如 2026-03、2026年3月,或 Excel 日期"),
+            allowed=_l("如 2026-03、2026年3月，或 Excel 日期"),
             example="2026-03",
             width=12,
             as_text=True,
@@ -83,7 +83,7 @@ class IndicatorSheet(SheetKind):
             "profit",
             "利润总额",
             "-35.2",
-            help=_l("当月数,单位万元;亏损填负数;不填表示不修改。"),
+            help=_l("当月数，单位万元；亏损填负数；不填表示不修改。"),
             allow_negative=True,
         ),
         _money("tax", "税金", "42.8", aliases=("税金总额", "应交税金", "税金及附加")),
@@ -93,7 +93,7 @@ class IndicatorSheet(SheetKind):
             "从业人数",
             parse_count,
             aliases=("从业人员", "从业人员数", "从业人员平均人数", "职工人数"),
-            help=_l("整数,不填表示不修改。"),
+            help=_l("整数，不填表示不修改。"),
             allowed=_l("整数"),
             example="320",
             width=10,
@@ -103,7 +103,7 @@ class IndicatorSheet(SheetKind):
             "企业名称",
             parse_text(200),
             field="enterprise_name",
-            help=_l("仅供核对,导入时按统一社会信用代码匹配企业。"),
+            help=_l("仅供核对，导入时按统一社会信用代码匹配企业。"),
             example="示范机械制造有限公司",
             width=30,
         ),
@@ -123,7 +123,7 @@ class IndicatorSheet(SheetKind):
         if month and month > this_month:
             row.error(
                 "month",
-                _("月份 %(month)s 晚于本月,不能导入。") % {"month": f"{month:%Y-%m}"},
+                _("月份 %(month)s 晚于本月，不能导入。") % {"month": f"{month:%Y-%m}"},
             )
         code = (
             ctx.resolve_enterprise(row, code_key="credit_code") if row.has("credit_code") else None
@@ -138,7 +138,7 @@ class IndicatorSheet(SheetKind):
         figures = row.given(FIGURES)
         if not figures:
             row.action = SKIP
-            ctx.warnings.append(_("%(place)s没有任何指标数值,已跳过。") % {"place": row.place()})
+            ctx.warnings.append(_("%(place)s没有任何指标数值，已跳过。") % {"place": row.place()})
             return
         row.refs.update(enterprise=code, month=month)
         fields = {**figures, "source": IndicatorSource.STATISTICS}
@@ -167,7 +167,7 @@ class IndicatorSheet(SheetKind):
             ctx.warnings.append(
                 _(
                     "%(place)s的企业名称“%(given)s”与统一社会信用代码对应的企业“%(known)s”"
-                    "不一致,已按统一社会信用代码导入。"
+                    "不一致，已按统一社会信用代码导入。"
                 )
                 % {"place": row.place(), "given": given, "known": known}
             )

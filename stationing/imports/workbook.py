@@ -100,14 +100,14 @@ def check_xlsx(source) -> None:
         if head.startswith(OLE_MAGIC):
             raise ImportFileError(
                 _(
-                    "这是旧版 Excel(.xls)文件或设置了密码的工作簿,无法导入。"
-                    "请在 Excel 中取消密码,并“另存为”Excel 工作簿(.xlsx)后再上传。"
+                    "这是旧版 Excel（.xls）文件或设置了密码的工作簿，无法导入。"
+                    "请在 Excel 中取消密码，并“另存为”Excel 工作簿（.xlsx）后再上传。"
                 )
             )
         if not zipfile.is_zipfile(source):
             raise ImportFileError(
                 _(
-                    "文件不是有效的 Excel 工作簿(.xlsx)。"
+                    "文件不是有效的 Excel 工作簿（.xlsx）。"
                     "请上传用 Excel 或 WPS 表格保存的 .xlsx 文件。"
                 )
             )
@@ -115,16 +115,16 @@ def check_xlsx(source) -> None:
         with zipfile.ZipFile(source) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise ImportFileError(_("无法读取该 Excel 文件,它可能已损坏。")) from None
+        raise ImportFileError(_("无法读取该 Excel 文件，它可能已损坏。")) from None
     finally:
         source.seek(0)
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
         raise ImportFileError(
-            _("文件不是 Excel 工作簿(.xlsx)。Word 文档、压缩包等其他文件不能导入。")
+            _("文件不是 Excel 工作簿（.xlsx）。Word 文档、压缩包等其他文件不能导入。")
         )
     if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-        raise ImportFileError(_("文件内容过大,请拆分成几个文件分批导入。"))
+        raise ImportFileError(_("文件内容过大，请拆分成几个文件分批导入。"))
 
 
 def open_workbook(source):
@@ -133,7 +133,7 @@ def open_workbook(source):
         return load_workbook(source, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors on a damaged file
         raise ImportFileError(
-            _("无法读取该 Excel 文件,它可能已损坏。请在 Excel 中打开并重新保存后再试。")
+            _("无法读取该 Excel 文件，它可能已损坏。请在 Excel 中打开并重新保存后再试。")
         ) from None
 
 
@@ -191,7 +191,7 @@ def parse_row(sheet: SheetData, number: int, cells: list[Any]) -> ParsedRow:
                 continue
         row.values[column.key] = parsed
         if parsed is None and column.required:
-            row.error(column.key, _("必填项,不能为空。"))
+            row.error(column.key, _("必填项，不能为空。"))
     return row
 
 
@@ -228,7 +228,7 @@ def read_workbook(source) -> tuple[list[SheetData], list[str]]:
             if located is None:
                 if any(not is_blank(cell) for cells in head for cell in cells):
                     warnings.append(
-                        _("工作表“%(sheet)s”不是可导入的表格(名称和表头都对不上),已跳过。")
+                        _("工作表“%(sheet)s”不是可导入的表格（名称和表头都对不上），已跳过。")
                         % {"sheet": title}
                     )
                 continue
@@ -249,14 +249,14 @@ def read_workbook(source) -> tuple[list[SheetData], list[str]]:
                     continue
                 if _is_total_row(sheet, cells):
                     warnings.append(
-                        _("工作表“%(sheet)s”第%(row)s行是合计行,已跳过。")
+                        _("工作表“%(sheet)s”第%(row)s行是合计行，已跳过。")
                         % {"sheet": title, "row": number}
                     )
                     continue
                 total += 1
                 if total > max_rows():
                     raise ImportFileError(
-                        _("文件的数据行超过%(max)s行,请拆分成几个文件分批导入。")
+                        _("文件的数据行超过%(max)s行，请拆分成几个文件分批导入。")
                         % {"max": max_rows()}
                     )
                 sheet.rows.append(parse_row(sheet, number, cells))
@@ -264,7 +264,7 @@ def read_workbook(source) -> tuple[list[SheetData], list[str]]:
         raise
     except Exception:  # noqa: BLE001 - a damaged sheet fails while it is read, not when opened
         raise ImportFileError(
-            _("无法读取该 Excel 文件,它可能已损坏。请在 Excel 中打开并重新保存后再试。")
+            _("无法读取该 Excel 文件，它可能已损坏。请在 Excel 中打开并重新保存后再试。")
         ) from None
     finally:
         workbook.close()
@@ -278,7 +278,7 @@ def _header_ok(sheet: SheetData, match: HeaderMatch) -> bool:
         sheet.errors.append(
             RowError(
                 sheet=sheet.title,
-                message=_("前%(rows)s行中找不到表头,表头应包含:%(columns)s。")
+                message=_("前%(rows)s行中找不到表头，表头应包含：%(columns)s。")
                 % {
                     "rows": HEADER_SCAN_ROWS,
                     "columns": "、".join(c.header for c in sheet.kind.required_columns),
@@ -303,7 +303,7 @@ def _header_ok(sheet: SheetData, match: HeaderMatch) -> bool:
                 sheet=sheet.title,
                 row=sheet.header_row,
                 column=header,
-                message=_("列“%(column)s”出现了不止一次,请只保留一列。") % {"column": header},
+                message=_("列“%(column)s”出现了不止一次，请只保留一列。") % {"column": header},
             )
         )
     return ok
@@ -339,7 +339,7 @@ def apply_all(sheets: list[SheetData], ctx: ImportContext) -> None:
             except ValidationError as error:
                 row.map_service_error(error)
             except IntegrityError:
-                row.error(None, _("与数据库中的已有数据冲突,未能保存。请稍后重新导入。"))
+                row.error(None, _("与数据库中的已有数据冲突，未能保存。请稍后重新导入。"))
 
 
 @dataclass
@@ -400,7 +400,7 @@ class ImportReport:
         """One line per sheet, for the success message and the command's output."""
         return ";".join(
             _(
-                "%(label)s(工作表“%(sheet)s”):新增%(created)s条,更新%(updated)s条,"
+                "%(label)s（工作表“%(sheet)s”）：新增%(created)s条，更新%(updated)s条，"
                 "未变化%(unchanged)s条"
             )
             % {

@@ -96,22 +96,22 @@ def _notes_sheet(workbook: Workbook, kinds: list[SheetKind], user) -> None:
     sheet.append([_("导入说明")])
     sheet["A1"].font = Font(bold=True, size=14)
     notes = [
-        _("每个工作表的第一行是表头,请不要修改表头;从第二行起每行填写一条记录。"),
-        _("带 * 的列必须填写;可以只保留需要的列,但必填列不能删除。"),
+        _("每个工作表的第一行是表头，请不要修改表头；从第二行起每行填写一条记录。"),
+        _("带 * 的列必须填写；可以只保留需要的列，但必填列不能删除。"),
         _(
             "一个文件可以同时包含“企业”“干部”“驻企安排”“月度指标”几个工作表。"
-            "系统先导入企业和干部,驻企安排和月度指标可以引用本文件中新登记的企业和干部。"
+            "系统先导入企业和干部，驻企安排和月度指标可以引用本文件中新登记的企业和干部。"
         ),
         _(
-            "导入是整体进行的:只要有一行有错误,所有数据都不会导入。系统会列出每一处错误"
-            "(工作表、行号、列名和原因),改正后重新上传即可。"
+            "导入是整体进行的：只要有一行有错误，所有数据都不会导入。系统会列出每一处错误"
+            "（工作表、行号、列名和原因），改正后重新上传即可。"
         ),
         _(
-            "重复导入不会产生重复数据:企业按统一社会信用代码、干部按手机号、驻企安排按"
+            "重复导入不会产生重复数据：企业按统一社会信用代码、干部按手机号、驻企安排按"
             "批次+干部+企业、月度指标按企业+月份更新原有记录。空白单元格不会覆盖已有数据。"
         ),
-        _("统一社会信用代码、手机号等列请保持文本格式,以免 Excel 把长数字改成科学计数法。"),
-        _("金额单位为万元,可以带千分位逗号。"),
+        _("统一社会信用代码、手机号等列请保持文本格式，以免 Excel 把长数字改成科学计数法。"),
+        _("金额单位为万元，可以带千分位逗号。"),
     ]
     for number, text in enumerate(notes, start=1):
         sheet.append([f"{number}.", text])
@@ -162,7 +162,7 @@ def _reference_lists(sheet, kinds: list[SheetKind], user) -> None:
         programmes = programme_list(user=user).prefetch_related("work_groups")[:MAX_LISTED]
         lists.append(
             (
-                _("可填的驻企批次(括号内为其工作组)"),
+                _("可填的驻企批次（括号内为其工作组）"),
                 [
                     programme.name
                     + (
@@ -178,7 +178,7 @@ def _reference_lists(sheet, kinds: list[SheetKind], user) -> None:
         sheet.append([])
         sheet.append([title])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-        for value in values or [_("(暂无)")]:
+        for value in values or [_("（暂无）")]:
             sheet.append(["", value])
 
 

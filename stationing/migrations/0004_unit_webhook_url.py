@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='unit',
             name='webhook_url',
-            field=models.URLField(blank=True, help_text='企业微信或钉钉群机器人的 Webhook 地址;填写后本单位的提醒同时推送到群里。', max_length=500, verbose_name='机器人推送地址'),
+            field=models.URLField(blank=True, help_text='企业微信或钉钉群机器人的 Webhook 地址；填写后本单位的提醒同时推送到群里。', max_length=500, verbose_name='机器人推送地址'),
         ),
     ]

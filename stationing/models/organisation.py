@@ -30,10 +30,10 @@ class Programme(TrackedModel):
         _("报告期满后几日内报送"), default=3, help_text=_("每期结束后第几日 23:59:59 截止。")
     )
     plan_due_days = models.PositiveSmallIntegerField(
-        _("工作计划报送期限(天)"), default=7, help_text=_("自进驻之日起计算。")
+        _("工作计划报送期限（天）"), default=7, help_text=_("自进驻之日起计算。")
     )
     growth_targets = models.JSONField(
-        _("增长目标(%)"),
+        _("增长目标（%）"),
         default=dict,
         blank=True,
         help_text=_('如 {"output_value": 17, "value_added": 16, "profit_tax": 10}。'),
@@ -144,7 +144,7 @@ class Assignment(TrackedModel):
             programme = self.programme
             if not programme.start_date <= self.start_date <= programme.end_date:
                 errors["start_date"] = _(
-                    "进驻日期应在驻企批次的起止日期(%(start)s 至 %(end)s)之内。"
+                    "进驻日期应在驻企批次的起止日期（%(start)s 至 %(end)s）之内。"
                 ) % {
                     "start": programme.start_date,
                     "end": programme.end_date,

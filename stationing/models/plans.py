@@ -68,10 +68,10 @@ class WorkPlanItem(TrackedModel):
         _("状态"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED
     )
     progress = models.PositiveSmallIntegerField(
-        _("完成进度(%)"), default=0, validators=[MaxValueValidator(100)]
+        _("完成进度（%）"), default=0, validators=[MaxValueValidator(100)]
     )
     is_active = models.BooleanField(
-        _("有效"), default=True, help_text=_("已在报告中引用的任务删除时只停用,保留历史。")
+        _("有效"), default=True, help_text=_("已在报告中引用的任务删除时只停用，保留历史。")
     )
 
     class Meta:

@@ -113,7 +113,7 @@ class ReportItemProgress(models.Model):
         "stationing.WorkPlanItem", on_delete=models.PROTECT, related_name="reported_progress"
     )
     progress = models.PositiveSmallIntegerField(
-        _("完成进度(%)"), default=0, validators=[MaxValueValidator(100)]
+        _("完成进度（%）"), default=0, validators=[MaxValueValidator(100)]
     )
     status = models.CharField(
         _("状态"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.IN_PROGRESS

@@ -70,7 +70,7 @@ def work_plan_save_draft(
         may_write_work_plan(by, plan).check()
     current = _lock_plan(plan, expected_version)
     if current.state == PlanState.SUBMITTED:
-        raise ValidationError(_("计划已报送待审批,审批前不能修改。"), code="locked")
+        raise ValidationError(_("计划已报送待审批，审批前不能修改。"), code="locked")
     cleaned_items = [_clean_item(data, index) for index, data in enumerate(items)]
     existing = {item.pk: item for item in current.items.filter(is_active=True)}
     kept = set()
@@ -123,7 +123,7 @@ def work_plan_submit(
     if current.state == PlanState.SUBMITTED:
         return current  # a repeated submit (double tap, retried request) changes nothing
     if current.state == PlanState.APPROVED:
-        raise ValidationError(_("计划已批准,没有需要报送的修改。"), code="state")
+        raise ValidationError(_("计划已批准，没有需要报送的修改。"), code="state")
     items = _snapshot(current)
     if not items:
         raise ValidationError(_("计划至少要有一项工作任务才能报送。"), code="empty")

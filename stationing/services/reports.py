@@ -122,7 +122,7 @@ def report_get_or_create_draft(
     if period.programme_id != assignment.programme_id:
         raise ValidationError({"period": _("报告期不属于该驻企批次。")})
     if not assignment_covers(assignment, period):
-        raise ValidationError({"period": _("该报告期不在驻企期间内,无需报送。")})
+        raise ValidationError({"period": _("该报告期不在驻企期间内，无需报送。")})
     report, created = ProgressReport.objects.get_or_create(
         assignment=assignment, period=period, defaults={"updated_by": by}
     )
@@ -173,7 +173,7 @@ def report_save_draft(
         may_write_report(by, report.assignment).check()
     current = _lock_report(report, expected_version)
     if current.state not in REPORT_EDITABLE_STATES:
-        raise ValidationError(_("报告已报送,不能修改。"), code="locked")
+        raise ValidationError(_("报告已报送，不能修改。"), code="locked")
     for name in DRAFT_FIELDS:
         if name in fields:
             value = fields[name]
@@ -229,9 +229,9 @@ def _validate_for_submit(report: ProgressReport) -> None:
         errors["days_on_site"] = _("本期只有 %(days)d 天。") % {"days": period_days}
     if behind_items(report):
         if not report.behind_reason.strip():
-            errors["behind_reason"] = _("有任务进度滞后,请说明原因。")
+            errors["behind_reason"] = _("有任务进度滞后，请说明原因。")
         if not report.remedy.strip():
-            errors["remedy"] = _("有任务进度滞后,请填写解决办法。")
+            errors["remedy"] = _("有任务进度滞后，请填写解决办法。")
     if errors:
         raise ValidationError(errors)
 

@@ -51,9 +51,9 @@ def _already_imported(request, upload_id: uuid.UUID) -> bool:
 def _gone(request, upload_id: uuid.UUID):
     """The upload is no longer there: imported already, or expired."""
     if _already_imported(request, upload_id):
-        messages.info(request, _("该文件已经导入,请勿重复提交。"))
+        messages.info(request, _("该文件已经导入，请勿重复提交。"))
     else:
-        messages.warning(request, _("上传的文件已过期或不存在,请重新上传。"))
+        messages.warning(request, _("上传的文件已过期或不存在，请重新上传。"))
     return redirect("import-upload")
 
 
@@ -136,7 +136,7 @@ class ImportConfirmView(ImportRequiredMixin, TemplateView):
         try:
             report = run_import(path, user=request.user, commit=True, before_write=claim)
         except AlreadySubmitted as done:
-            messages.info(request, _("该文件已经导入,请勿重复提交。"))
+            messages.info(request, _("该文件已经导入，请勿重复提交。"))
             return redirect(done.result_url or result_url)
         if not report.committed:
             return self.render_to_response(

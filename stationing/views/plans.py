@@ -117,7 +117,7 @@ class PlanEditView(PortalLoginRequiredMixin, TemplateView):
             )
             if request.POST.get("action") == "submit":
                 work_plan_submit(plan=plan, by=request.user)
-                messages.success(request, _("工作计划已报送,等待督查室审批。"))
+                messages.success(request, _("工作计划已报送，等待督查室审批。"))
                 return redirect("plan-detail", pk=plan.pk)
         except StaleEditError as exc:
             form.add_error(None, exc)

@@ -337,7 +337,7 @@ class ReportDecisionView(PortalLoginRequiredMixin, View):
                 messages.success(request, _("已审阅。"))
             else:
                 report_return(report=report, by=request.user, **form.cleaned_data)
-                messages.success(request, _("已退回,干部修改后可重新报送。"))
+                messages.success(request, _("已退回，干部修改后可重新报送。"))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

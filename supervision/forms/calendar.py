@@ -23,7 +23,7 @@ class CalendarDayForm(PortalForm):
         label=_("名称"),
         max_length=50,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("如:春节")}),
+        widget=forms.TextInput(attrs={"placeholder": _("如：春节")}),
     )
 
 

@@ -42,7 +42,7 @@ class MultipleFileField(forms.FileField):
 
 
 def attachment_help_text():
-    return _("可选多个文件。支持%(types)s,每个不超过 %(limit)s MB。") % {
+    return _("可选多个文件。支持%(types)s，每个不超过 %(limit)s MB。") % {
         "types": attachments.allowed_types_label(),
         "limit": attachments.max_bytes() // (1024 * 1024),
     }
@@ -119,12 +119,12 @@ class TicketCreateForm(TokenFormMixin, AttachmentFormMixin, PortalForm):
         label=_("紧急程度"),
         choices=Urgency.choices,
         initial=Urgency.NORMAL,
-        help_text=_("一般、紧急、特急分别限 10、5、2 个工作日办结(可按类别调整)。"),
+        help_text=_("一般、紧急、特急分别限 10、5、2 个工作日办结（可按类别调整）。"),
     )
     title = forms.CharField(
         label=_("标题"),
         max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": _("一句话说明问题,如:新厂房用电增容")}),
+        widget=forms.TextInput(attrs={"placeholder": _("一句话说明问题，如：新厂房用电增容")}),
     )
     description = forms.CharField(
         label=_("问题描述"),
@@ -192,7 +192,7 @@ class AssignForm(VersionedFormMixin, ActionForm):
         self.fields["responsible_unit"].queryset = units
         self.fields["co_units"].queryset = units
         self.fields["co_units"].widget.attrs["size"] = 4
-        self.fields["co_units"].help_text = _("可多选(电脑上按住 Ctrl 键点选)。")
+        self.fields["co_units"].help_text = _("可多选（电脑上按住 Ctrl 键点选）。")
         self.fields["leader"].queryset = ticket_leader_list(user=self.user, ticket=ticket)
         self.time_limit_days = category_days(ticket.category, ticket.urgency)
         if ticket.responsible_unit_id:
@@ -253,7 +253,7 @@ class ExtensionDecisionForm(ActionForm):
 
 
 class AnswerForm(AttachmentFormMixin, ActionForm):
-    answer = _text(_("答复内容"), rows=4, help_text=_("写明办理结果;答复后由企业评价。"))
+    answer = _text(_("答复内容"), rows=4, help_text=_("写明办理结果；答复后由企业评价。"))
     field_order = ["answer", "attachments"]
 
 
@@ -265,7 +265,7 @@ class RateForm(ActionForm):
         _("评价意见"),
         required=False,
         rows=2,
-        help_text=_("不满意时请说明原因,诉求将退回承办单位重新办理。"),
+        help_text=_("不满意时请说明原因，诉求将退回承办单位重新办理。"),
     )
 
 

@@ -27,13 +27,13 @@ class CategorySetting(models.Model):
 
     category = models.CharField(_("类别"), max_length=32, choices=Category.choices, unique=True)
     normal_days = models.PositiveSmallIntegerField(
-        _("一般(工作日)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(120)]
+        _("一般（工作日）"), default=10, validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
     urgent_days = models.PositiveSmallIntegerField(
-        _("紧急(工作日)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(120)]
+        _("紧急（工作日）"), default=5, validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
     critical_days = models.PositiveSmallIntegerField(
-        _("特急(工作日)"), default=2, validators=[MinValueValidator(1), MaxValueValidator(120)]
+        _("特急（工作日）"), default=2, validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
     default_unit = models.ForeignKey(
         "core.Unit",
@@ -133,13 +133,15 @@ class Ticket(TrackedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_tickets",
-        help_text=_("首问负责:第一位接手的人负责到底,直至明确移交。"),
+        help_text=_("首问负责：第一位接手的人负责到底，直至明确移交。"),
     )
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
     # Where the current time limit is counted from: the assignment, or the reopening after
     # 不满意 (assigned_at keeps the 交办 time). See services.tickets.ticket_rate.
     clock_started_at = models.DateTimeField(_("计时起点"), null=True, blank=True)
-    time_limit_days = models.PositiveSmallIntegerField(_("办理时限(工作日)"), null=True, blank=True)
+    time_limit_days = models.PositiveSmallIntegerField(
+        _("办理时限（工作日）"), null=True, blank=True
+    )
     deadline = models.DateTimeField(_("办结期限"), null=True, blank=True, db_index=True)
     yellow_at = models.DateTimeField(_("黄牌时间"), null=True, blank=True, db_index=True)
     objection_until = models.DateTimeField(_("异议期限"), null=True, blank=True)

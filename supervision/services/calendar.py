@@ -34,7 +34,7 @@ def calendar_day_save(*, by: User, date: datetime.date, is_workday: bool, name: 
     if day is not None:
         taken = taken.exclude(pk=day.pk)
     if taken.exists():
-        raise ValidationError({"date": _("该日期已有安排,请直接修改。")})
+        raise ValidationError({"date": _("该日期已有安排，请直接修改。")})
     day = day or CalendarDay()
     day.date = date
     day.is_workday = bool(is_workday)
@@ -68,7 +68,7 @@ def category_setting_update(
     if default_unit is not None and not default_unit.is_responsible:
         raise ValidationError({"default_unit": _("该单位不是承办单位。")})
     if not normal_days >= urgent_days >= critical_days:
-        raise ValidationError(_("时限应满足:一般 ≥ 紧急 ≥ 特急。"))
+        raise ValidationError(_("时限应满足：一般 ≥ 紧急 ≥ 特急。"))
     setting.normal_days = normal_days
     setting.urgent_days = urgent_days
     setting.critical_days = critical_days

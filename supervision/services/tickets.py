@@ -432,7 +432,7 @@ def ticket_escalate_overdue(*, ticket: Ticket, now: datetime.datetime | None = N
     if colour(ticket, now) != Colour.RED or ticket.escalated_for_deadline == ticket.deadline:
         return False
     ticket.escalated_for_deadline = ticket.deadline
-    _escalate(ticket, by=None, comment=_("超过办结期限,自动升级督办。"))
+    _escalate(ticket, by=None, comment=_("超过办结期限，自动升级督办。"))
     return True
 
 
@@ -586,7 +586,7 @@ def ticket_rate(*, ticket: Ticket, by: User, satisfaction: str, comment: str = "
         )
         notices.ticket_unsatisfied(ticket, event, by=by)
         if ticket.unsatisfied_count >= 2:
-            _escalate(ticket, by=by, comment=_("企业第二次不满意,升级督办。"))
+            _escalate(ticket, by=by, comment=_("企业第二次不满意，升级督办。"))
         return ticket
     ticket.state = TicketState.CLOSED
     ticket.closed_at = timezone.now()

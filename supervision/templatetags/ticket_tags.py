@@ -106,7 +106,7 @@ def clock_change_label(clock: dict) -> str:
             "reason": reason,
         }
     # The first deadline (交办): the timeline's usual wording, then why.
-    return "；".join([_("办结期限:%(date)s") % {"date": new}, str(reason)])
+    return "；".join([_("办结期限：%(date)s") % {"date": new}, str(reason)])
 
 
 @register.filter
@@ -115,14 +115,14 @@ def event_details(event) -> list[str]:
     data = event.data or {}
     details = []
     if data.get("unit"):
-        details.append(_("承办单位:%(unit)s") % {"unit": data["unit"]})
+        details.append(_("承办单位：%(unit)s") % {"unit": data["unit"]})
     if data.get("co_units"):
-        details.append(_("协办单位:%(units)s") % {"units": "、".join(data["co_units"])})
+        details.append(_("协办单位：%(units)s") % {"units": "、".join(data["co_units"])})
     if data.get("level"):
-        details.append(_("层级:%(level)s") % {"level": _label(Level, data["level"])})
+        details.append(_("层级：%(level)s") % {"level": _label(Level, data["level"])})
     if data.get("to_level"):
         details.append(
-            _("层级:%(from)s → %(to)s")
+            _("层级：%(from)s → %(to)s")
             % {
                 "from": _label(Level, data.get("from_level") or ""),
                 "to": _label(Level, data["to_level"]),
@@ -138,11 +138,13 @@ def event_details(event) -> list[str]:
     if clock:
         details.append(clock_change_label(clock))
     elif data.get("deadline"):
-        details.append(_("办结期限:%(date)s") % {"date": data["deadline"][:10]})
+        details.append(_("办结期限：%(date)s") % {"date": data["deadline"][:10]})
     if data.get("satisfaction"):
         details.append(_label(Satisfaction, data["satisfaction"]))
     if data.get("to"):
-        details.append(_("移交给:%(name)s") % {"name": getattr(event, "to_name", "") or data["to"]})
+        details.append(
+            _("移交给：%(name)s") % {"name": getattr(event, "to_name", "") or data["to"]}
+        )
     return details
 
 

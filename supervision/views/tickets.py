@@ -336,7 +336,7 @@ class TicketCreateView(RoleRequiredMixin, ServiceFormView):
     form_class = forms.TicketCreateForm
     template_name = "supervision/tickets/ticket_form.html"
     title = gettext_lazy("提出企业诉求")
-    success_message = gettext_lazy("诉求已提交,督查室受理后会交办相关部门。")
+    success_message = gettext_lazy("诉求已提交，督查室受理后会交办相关部门。")
 
     def has_permission(self):
         return bool(permissions.may_raise_tickets(self.request.user))

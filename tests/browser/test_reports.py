@@ -117,7 +117,7 @@ def test_cadre_writes_report_offline_and_office_reviews(
 
     # Type; the draft is saved on the server as the cadre types.
     status = page.locator("#autosave-status")
-    page.get_by_label("本期工作情况", exact=True).fill("走访企业车间,了解技改项目进度。")
+    page.get_by_label("本期工作情况", exact=True).fill("走访企业车间，了解技改项目进度。")
     page.locator("input[name=problem]").first.fill("用电增容审批迟迟未办")
     expect(status).to_contain_text("已自动保存")
     shot(page, artifacts, "03-autosaved")
@@ -125,7 +125,7 @@ def test_cadre_writes_report_offline_and_office_reviews(
     # Reload: the server draft is there.
     page.reload()
     expect(page.get_by_label("本期工作情况", exact=True)).to_have_value(
-        "走访企业车间,了解技改项目进度。"
+        "走访企业车间，了解技改项目进度。"
     )
     expect(page.locator("input[name=problem]").first).to_have_value("用电增容审批迟迟未办")
 
@@ -133,11 +133,11 @@ def test_cadre_writes_report_offline_and_office_reviews(
     storage_key = f"report-draft-{report.pk}"
     page.context.set_offline(True)
     page.get_by_label("本期工作情况", exact=True).fill(
-        "走访企业车间,了解技改项目进度。\n约见供电公司。"
+        "走访企业车间，了解技改项目进度。\n约见供电公司。"
     )
     expect(status).to_contain_text("网络中断")
     kept = json.loads(page.evaluate(f"localStorage.getItem('{storage_key}')"))
-    assert ["work_done", "走访企业车间,了解技改项目进度。\n约见供电公司。"] in kept["data"]
+    assert ["work_done", "走访企业车间，了解技改项目进度。\n约见供电公司。"] in kept["data"]
     shot(page, artifacts, "04-offline", screen=True)
 
     # Back online: the autosave catches up and the browser copy is dropped.
@@ -150,16 +150,16 @@ def test_cadre_writes_report_offline_and_office_reviews(
     # No autosave gets through (a flaky signal) and the page is reloaded: what was typed comes
     # back from the browser copy (the server never had it) and is saved once requests pass.
     page.route("**/autosave/", lambda route: route.abort("internetdisconnected"))
-    page.locator("input[name=problem]").nth(1).fill("招工难,缺熟练焊工")
+    page.locator("input[name=problem]").nth(1).fill("招工难，缺熟练焊工")
     expect(status).to_contain_text("网络中断")
     page.reload()
-    expect(page.locator("input[name=problem]").nth(1)).to_have_value("招工难,缺熟练焊工")
+    expect(page.locator("input[name=problem]").nth(1)).to_have_value("招工难，缺熟练焊工")
     page.unroute("**/autosave/")
     expect(status).to_contain_text("已自动保存", timeout=10_000)  # the retry comes after 5 s
     report.refresh_from_db()
     assert list(report.problems.values_list("description", flat=True)) == [
         "用电增容审批迟迟未办",
-        "招工难,缺熟练焊工",
+        "招工难，缺熟练焊工",
     ]
 
     # The behind-plan section follows the task's progress.
@@ -171,7 +171,7 @@ def test_cadre_writes_report_offline_and_office_reviews(
     expect(page.locator(f"#item-{approved_item.pk}-status")).to_have_value("in_progress")
     page.get_by_label("进度滞后原因", exact=True).fill("银行授信审批周期长")
     page.get_by_label("解决办法", exact=True).fill("协调县金融办召开银企对接会")
-    page.get_by_label("下一步工作措施", exact=True).fill("跟进贷款审批;协调供电公司")
+    page.get_by_label("下一步工作措施", exact=True).fill("跟进贷款审批；协调供电公司")
     page.get_by_label("本期在企天数", exact=True).fill("8")
     expect(status).to_contain_text("已自动保存")
     shot(page, artifacts, "05-form-filled", screen=True)
@@ -196,7 +196,7 @@ def test_cadre_writes_report_offline_and_office_reviews(
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED and not report.is_late
     assert report.versions.count() == 1
-    assert report.next_steps == "跟进贷款审批;协调供电公司。" and report.days_on_site == 8
+    assert report.next_steps == "跟进贷款审批；协调供电公司。" and report.days_on_site == 8
 
     # The office reviews it from the review queue.
     office = sign_in(phone(new_page), "office")
@@ -206,7 +206,7 @@ def test_cadre_writes_report_offline_and_office_reviews(
     office.wait_for_url(f"**/reports/{report.pk}/")
     review = office.get_by_test_id("review-card")
     review.get_by_label("评定").select_option(label="良")
-    review.get_by_label("审阅意见").fill("问题梳理清楚,抓紧落实贷款。")
+    review.get_by_label("审阅意见").fill("问题梳理清楚，抓紧落实贷款。")
     shot(office, artifacts, "08-office-review")
     review.get_by_role("button", name="提交评定").click()
     expect(office.get_by_test_id("report-status")).to_have_text("已审阅 · 良")
@@ -232,7 +232,7 @@ def test_cadre_writes_plan_and_office_approves(
     shot(page, artifacts, "plan-01-new")
 
     due = (today + datetime.timedelta(days=60)).isoformat()
-    page.get_by_label("总体思路", exact=True).fill("稳产扩能,帮助企业落实技改资金。")
+    page.get_by_label("总体思路", exact=True).fill("稳产扩能，帮助企业落实技改资金。")
     # Rows not filled in yet show only the task area and title until touched.
     expect(page.locator(".plan-row").nth(1).get_by_label("可衡量目标")).to_be_hidden()
     first = page.locator(".plan-row").nth(0)
@@ -314,5 +314,5 @@ def test_autosave_refusals_are_explained(world, stationed, new_page, sign_in, li
     page.reload()
     expect(work_done).to_have_value("另一台手机")
     page.context.clear_cookies()
-    work_done.fill("另一台手机,补充")
+    work_done.fill("另一台手机，补充")
     expect(status).to_contain_text("自动保存失败")

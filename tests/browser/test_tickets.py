@@ -31,7 +31,7 @@ from .conftest import DESKTOP
 
 PHONE_375 = {"width": 375, "height": 812}
 TITLE = "新厂房用电增容迟迟未批"
-DESCRIPTION = "新生产线下月投产,需要增容到2000千伏安,申请已交供电公司两个月未答复。"
+DESCRIPTION = "新生产线下月投产，需要增容到2000千伏安，申请已交供电公司两个月未答复。"
 FILE_NAME = "电表照片.png"
 OFFICE_BUTTONS = ("accept", "assign", "confirm", "reject", "decide-extension", "escalate")
 
@@ -196,7 +196,7 @@ def test_ticket_loop_enterprise_office_department(
         )
         form.get_by_role("combobox", name="包案领导", exact=True).select_option(label="王县长")
         form.get_by_role("textbox", name="交办意见", exact=True).fill(
-            "请财政局协调供电公司,5个工作日内答复企业。"
+            "请财政局协调供电公司，5个工作日内答复企业。"
         )
         shot(office, artifacts, "05-office-assign-form")
 
@@ -220,10 +220,10 @@ def test_ticket_loop_enterprise_office_department(
     expect(office.locator("dt:text-is('办理时限') + dd")).to_have_text("5 个工作日")
     assert [kind for kind, *_ in timeline(office)] == ["submit", "accept", "assign"]
     expect(office.get_by_test_id("event-assign")).to_contain_text(
-        f"承办单位:{world.finance_bureau.name}"
+        f"承办单位：{world.finance_bureau.name}"
     )
-    expect(office.get_by_test_id("event-assign")).to_contain_text("层级:系统级")
-    expect(office.get_by_test_id("event-assign")).to_contain_text(f"办结期限:{deadline[:10]}")
+    expect(office.get_by_test_id("event-assign")).to_contain_text("层级：系统级")
+    expect(office.get_by_test_id("event-assign")).to_contain_text(f"办结期限：{deadline[:10]}")
     assert not office.problems, office.problems
     shot(office, artifacts, "06-office-assigned")
 
@@ -259,7 +259,7 @@ def test_ticket_loop_enterprise_office_department(
         "progress",
         "记录进展",
         lambda form: form.get_by_role("textbox", name="办理进展", exact=True).fill(
-            "已与供电公司对接,正在核定增容方案。"
+            "已与供电公司对接，正在核定增容方案。"
         ),
     )
     department.wait_for_url(ticket_url)
@@ -291,7 +291,7 @@ def test_ticket_loop_enterprise_office_department(
         "answer",
         "答复企业",
         lambda form: form.get_by_role("textbox", name="答复内容", exact=True).fill(
-            "已协调供电公司,增容方案本周内批复。"
+            "已协调供电公司，增容方案本周内批复。"
         ),
     )
     department.wait_for_url(ticket_url)
@@ -303,7 +303,7 @@ def test_ticket_loop_enterprise_office_department(
 
     # --- 4. The enterprise is not satisfied: back to the same department -----------------------
     enterprise.goto(live_server.url + reverse("home"))
-    enterprise.get_by_role("link", name=re.compile("已答复,请评价")).click()
+    enterprise.get_by_role("link", name=re.compile("已答复，请评价")).click()
     enterprise.wait_for_url("**/tickets/mine/")
     waiting = enterprise.get_by_test_id("awaiting-rating").get_by_test_id("ticket-row")
     expect(waiting).to_have_count(1)
@@ -316,7 +316,7 @@ def test_ticket_loop_enterprise_office_department(
     def unsatisfied(form):
         form.get_by_role("radio", name="不满意", exact=True).check()
         form.get_by_role("textbox", name="评价意见", exact=True).fill(
-            "只是口头答复,批复时间没有落实。"
+            "只是口头答复，批复时间没有落实。"
         )
         shot(enterprise, artifacts, "11-enterprise-rate-form")
 
@@ -339,13 +339,13 @@ def test_ticket_loop_enterprise_office_department(
     again.get_by_role("link", name=TITLE).click()
     department.wait_for_url(ticket_url)
     assert_no_office_buttons(department)
-    expect(department.get_by_text("只是口头答复,批复时间没有落实。").first).to_be_visible()
+    expect(department.get_by_text("只是口头答复，批复时间没有落实。").first).to_be_visible()
     take_action(
         department,
         "answer",
         "答复企业",
         lambda form: form.get_by_role("textbox", name="答复内容", exact=True).fill(
-            "供电公司已书面批复增容方案,6月10日前完成施工送电。"
+            "供电公司已书面批复增容方案，6月10日前完成施工送电。"
         ),
     )
     department.wait_for_url(ticket_url)
@@ -364,7 +364,7 @@ def test_ticket_loop_enterprise_office_department(
     enterprise.wait_for_url(ticket_url)
     expect(enterprise.get_by_test_id("ticket-state")).to_have_text("已办结")
     expect(enterprise.get_by_test_id("actions")).to_have_count(0)
-    expect(enterprise.get_by_text("企业评价:满意")).to_be_visible()
+    expect(enterprise.get_by_text("企业评价：满意")).to_be_visible()
     ticket.refresh_from_db()
     assert ticket.state == TicketState.CLOSED and ticket.satisfaction == "satisfied"
 
@@ -385,7 +385,7 @@ def test_ticket_loop_enterprise_office_department(
     expect(rates.nth(0)).to_contain_text("不满意")
     expect(rates.nth(1)).to_contain_text("满意")
     expect(enterprise.get_by_test_id("event-submit").get_by_role("link")).to_have_text(
-        f"附件:{FILE_NAME}"
+        f"附件：{FILE_NAME}"
     )
     assert not enterprise.problems, enterprise.problems
     shot(enterprise, artifacts, "13-enterprise-closed")

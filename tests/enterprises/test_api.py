@@ -166,8 +166,8 @@ def test_credit_code_is_normalised(world, api):
         # a letter the standard never uses
         (lambda code: code[:10] + "O" + code[11:], "不使用字母"),
         # too short, too long
-        (lambda code: code[:17], "应为18位,当前为17位"),
-        (lambda code: code + "0", "应为18位,当前为19位"),
+        (lambda code: code[:17], "应为18位，当前为17位"),
+        (lambda code: code + "0", "应为18位，当前为19位"),
     ],
     ids=["check-character", "forbidden-letter", "too-short", "too-long"],
 )

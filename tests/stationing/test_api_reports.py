@@ -141,7 +141,7 @@ def test_cadre_opens_writes_and_submits_a_plan(world, api):
     assert "张干部" in stale.json()["detail"]
 
     # Leaving items out keeps them.
-    kept = client.patch(url, {"version": saved["version"], "summary": "稳产扩能,拓展市场"})
+    kept = client.patch(url, {"version": saved["version"], "summary": "稳产扩能，拓展市场"})
     assert kept.status_code == 200
     assert [i["id"] for i in kept.json()["items"]] == [i["id"] for i in saved["items"]]
 
@@ -462,14 +462,14 @@ def test_office_reviews_and_returns_reports(world, periods, api):
     assert office.post(f"{url}return/", {"reason": "again"}).status_code == 409
 
     # The cadre edits the returned report and resubmits; both versions stay readable.
-    assert cadre.patch(url, {"work_done": "补充:协调电力增容"}).status_code == 200
+    assert cadre.patch(url, {"work_done": "补充：协调电力增容"}).status_code == 200
     assert cadre.post(f"{url}submit/").status_code == 200
     reviewed = office.post(f"{url}review/", {"rating": "excellent", "comment": "好"})
     assert reviewed.status_code == 200, reviewed.content
     body = reviewed.json()
     assert (body["state"], body["status"], body["rating"]) == ("reviewed", "reviewed", "excellent")
     assert body["review_comment"] == "好"
-    assert [v["content"]["work_done"] for v in body["versions"]] == ["补充:协调电力增容", "走访"]
+    assert [v["content"]["work_done"] for v in body["versions"]] == ["补充：协调电力增容", "走访"]
     assert office.post(f"{url}review/", {"rating": "good"}).status_code == 409
 
 

@@ -296,14 +296,14 @@ def test_one_bad_row_among_good_ones_saves_nothing_and_reports_every_error(world
     assert "与工作表“月度指标”第2行重复" in errors[("月度指标", 7, "月份")]
     assert len(report.errors) == 7
     text = str(next(e for e in report.errors if e.row == 5 and e.sheet == "企业"))
-    assert text.startswith("工作表“企业” 第5行 统一社会信用代码:统一社会信用代码校验位错误")
+    assert text.startswith("工作表“企业” 第5行 统一社会信用代码：统一社会信用代码校验位错误")
 
 
 def test_missing_required_cells_and_bad_values_are_all_reported(world):
     sheets = {
         "企业": [
             ENTERPRISE_HEADER,
-            ["", make_credit_code(9010), "火箭制造", "", "国企?", "巨型", "城关镇", "", "", "", "",
+            ["", make_credit_code(9010), "火箭制造", "", "国企？", "巨型", "城关镇", "", "", "", "",
              "-3", "", "也许", "上市了"],
         ],
         "驻企安排": [
@@ -314,7 +314,7 @@ def test_missing_required_cells_and_bad_values_are_all_reported(world):
     }  # fmt: skip
     report = run(xlsx(sheets), world.office)
     errors = located(report)
-    assert errors[("企业", 2, "企业名称")] == "必填项,不能为空。"
+    assert errors[("企业", 2, "企业名称")] == "必填项，不能为空。"
     for column in ("行业门类", "经济类型", "企业规模", "职工人数", "重点企业", "上市情况"):
         assert ("企业", 2, column) in errors, column
     assert "工作组" in errors[("驻企安排", 2, "工作组")]
@@ -365,8 +365,8 @@ def test_statistics_bureau_sheet_is_recognised_by_its_header(world):
     sheet.title = "Sheet1"
     sheet.append(["2026年3月规模以上工业企业主要经济指标"])
     sheet.append([])
-    sheet.append(["序号", "企业名称", "统一社会信用代码", "月份", "工业总产值(万元)",
-                  "利润总额(万元)", "从业人员平均人数"])  # fmt: skip
+    sheet.append(["序号", "企业名称", "统一社会信用代码", "月份", "工业总产值（万元）",
+                  "利润总额（万元）", "从业人员平均人数"])  # fmt: skip
     sheet.append([1, world.ent_a.name, world.ent_a.credit_code, "2026/3", "12,345.6", "(20)", 300])
     sheet.append([2, world.ent_b.name, world.ent_b.credit_code, "2026.03", "800", "-", None])
     sheet.append([None, "合计", None, None, "13,145.6", "-20", 300])
@@ -450,7 +450,7 @@ def test_command_imports_a_good_file(world, tmp_path):
 
     out = io.StringIO()
     call_command("import_xlsx", str(path), stdout=out, stderr=io.StringIO())
-    assert "企业(工作表“企业”):新增2条,更新1条,未变化0条" in out.getvalue()
+    assert "企业（工作表“企业”）：新增2条，更新1条，未变化0条" in out.getvalue()
     assert counts()["Enterprise"] == before["Enterprise"] + 2
     assert Enterprise.objects.get(credit_code=CODE_1).updated_by is None
 
@@ -463,13 +463,13 @@ def test_command_with_a_bad_file_prints_every_error_and_fails(world, tmp_path):
     with pytest.raises(CommandError, match="7 处错误"):
         call_command("import_xlsx", str(path), stdout=io.StringIO(), stderr=err)
     assert counts() == before
-    assert "工作表“干部” 第4行 手机号:" in err.getvalue()
+    assert "工作表“干部” 第4行 手机号：" in err.getvalue()
     assert err.getvalue().count("\n") >= 7
 
 
 def test_command_refuses_a_file_that_is_not_xlsx(world, tmp_path):
     path = tmp_path / "notes.xlsx"
-    path.write_text("姓名,手机号\n")
+    path.write_text("姓名，手机号\n")
     with pytest.raises(CommandError):
         call_command("import_xlsx", str(path), stdout=io.StringIO(), stderr=io.StringIO())
 
@@ -546,7 +546,7 @@ def test_preview_of_a_bad_file_lists_errors_and_offers_no_confirm(world, client_
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("名单.csv", "姓名,手机号\n".encode(), "只能导入"),
+        ("名单.csv", "姓名，手机号\n".encode(), "只能导入"),
         ("名单.xlsx", b"this is not a workbook", "不是有效的 Excel"),
         ("旧版.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "旧版"),
         ("空.xlsx", b"", "空"),

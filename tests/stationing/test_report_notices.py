@@ -35,7 +35,7 @@ LATER = datetime.datetime(2026, 3, 25, 15, tzinfo=SHANGHAI)
 
 ON_TIME_WARNING = "已过截止时间，但首次报送按时，重新报送仍记为按时报送。"
 LATE_WARNING = "首次报送已逾期，重新报送仍记为逾期报送。"
-FIRST_LATE_WARNING = "已过截止时间,提交后记为逾期报送"
+FIRST_LATE_WARNING = "已过截止时间，提交后记为逾期报送"
 
 
 def draft(world, periods):
@@ -44,7 +44,7 @@ def draft(world, periods):
         report=report,
         by=world.cadre_a,
         expected_version=report.version,
-        fields={"work_done": "走访车间,召开座谈会", "days_on_site": 8},
+        fields={"work_done": "走访车间，召开座谈会", "days_on_site": 8},
     )
 
 
@@ -203,7 +203,7 @@ def test_the_warning_on_a_returned_report_past_due_is_how_the_resubmission_is_re
         assert warning in page
         assert FIRST_LATE_WARNING not in page
         assert 'data-show-in="0">' in page  # past due: shown, not hidden
-        response = submit_page(client, report, work_done="补充:协调电力增容")
+        response = submit_page(client, report, work_done="补充：协调电力增容")
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED and report.submission_count == 2
     assert report.is_late is late

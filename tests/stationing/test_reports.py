@@ -43,7 +43,7 @@ def plan_item(world):
 
 
 def fill(report, by, **fields):
-    data = {"work_done": "走访车间,召开座谈会", "days_on_site": 8, **fields}
+    data = {"work_done": "走访车间，召开座谈会", "days_on_site": 8, **fields}
     return report_save_draft(report=report, by=by, expected_version=report.version, fields=data)
 
 
@@ -141,14 +141,14 @@ def test_return_and_resubmit_keeps_every_version_and_lateness_of_the_first(world
     report = report_return(report=report, by=world.office, reason="工作情况过于简单")
     with pytest.raises(ValidationError):
         report_review(report=report, by=world.office, rating="good")
-    report = fill(report, world.cadre_a, work_done="补充:协调电力增容,解决用电难题")
+    report = fill(report, world.cadre_a, work_done="补充：协调电力增容，解决用电难题")
     with time_machine.travel(datetime.datetime(2026, 3, 25, 10, tzinfo=SHANGHAI), tick=False):
         report = report_submit(report=report, by=world.cadre_a)
     assert report.is_late is False  # the first submission was on time
     versions = list(report.versions.order_by("number"))
     assert [v.content["work_done"] for v in versions] == [
-        "走访车间,召开座谈会",
-        "补充:协调电力增容,解决用电难题",
+        "走访车间，召开座谈会",
+        "补充：协调电力增容，解决用电难题",
     ]
     assert versions[1].is_late is True
     report = report_review(report=report, by=world.office, rating="excellent", comment="好")

@@ -77,7 +77,7 @@ def returned(world):
         report=report,
         by=world.cadre_a,
         expected_version=None,
-        fields={"work_done": "走访企业,协调用电增容。", "days_on_site": 8},
+        fields={"work_done": "走访企业，协调用电增容。", "days_on_site": 8},
     )
     with time_machine.travel(SUBMITTED_AT, tick=False):
         report = report_submit(report=report, by=world.cadre_a)

@@ -151,7 +151,7 @@ def submit_report(assignment, period, by):
         report=report,
         by=by,
         expected_version=None,
-        fields={"work_done": "走访企业,协调用电增容。", "days_on_site": 8},
+        fields={"work_done": "走访企业，协调用电增容。", "days_on_site": 8},
     )
     return report_submit(report=report, by=by)
 
@@ -235,7 +235,7 @@ def test_report_reminders_fall_on_shanghai_days_across_a_month_end(
     assert [(h.unit, h.state) for h in hooks] == [(world.finance_bureau, "sent")]
     report_hooks = [body for url, body in robot if "至今未报送" in body["text"]["content"]]
     assert len(report_hooks) == 1 and robot[-1][0] == ROBOT_URL
-    assert "李干部(驻乙纺织有限公司)" in report_hooks[0]["text"]["content"]
+    assert "李干部（驻乙纺织有限公司）" in report_hooks[0]["text"]["content"]
     # Only the cadre's copy links to the reports page: the unit's handlers may not open it.
     link = f"/assignments/{world.assignment_b.pk}/reports/"
     assert [m.to[0] for m in mails if link in m.body] == ["cadre_b@example.com"]
@@ -493,10 +493,11 @@ def test_office_digest_counts_what_needs_the_office(people, periods, at, run_at)
     (row,) = Notification.objects.filter(kind=digest)
     assert row.recipient == world.office and row.period_key == "2026-11-04"
     assert row.body == (
-        "逾期未报半月报 1 份;待审阅半月报 1 份;待审批工作计划 1 份;待受理诉求 1 件;红牌诉求 1 件。"
+        "逾期未报半月报 1 份；待审阅半月报 1 份；待审批工作计划 1 份；"
+        "待受理诉求 1 件；红牌诉求 1 件。"
     )
     (message,) = mail.outbox
-    assert message.subject == "【驻企服务平台】督查室每日摘要(2026-11-04)"
+    assert message.subject == "【驻企服务平台】督查室每日摘要（2026-11-04）"
     assert message.to == ["office@example.com"]
     # The next day is another digest.
     run_at("supervision-office-digest", sh(2026, 11, 5, 8, 30))
@@ -518,10 +519,11 @@ def test_leader_weekly_digest(people, periods, at, run_at):
     (row,) = Notification.objects.filter(kind=digest)
     assert row.recipient == world.leader and row.period_key == "2026-W46"
     assert row.body == (
-        "本周报送半月报 1 份(逾期 1 份);新提诉求 1 件,办结 0 件;当前红牌诉求 0 件;您包案在办 1 件。"
+        "本周报送半月报 1 份（逾期 1 份）；新提诉求 1 件，办结 0 件；"
+        "当前红牌诉求 0 件；您包案在办 1 件。"
     )
     (message,) = mail.outbox
-    assert message.subject == "【驻企服务平台】驻企工作每周摘要(2026年第46周)"
+    assert message.subject == "【驻企服务平台】驻企工作每周摘要（2026年第46周）"
     assert message.to == ["leader@example.com"]
 
 

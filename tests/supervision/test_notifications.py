@@ -68,7 +68,7 @@ def tell(user, **overrides):
         "object_key": "ticket:1",
         "period_key": "assigned:1",
         "subject": "新交办诉求 2026-000001",
-        "body": "新交办诉求 2026-000001:用电增容,请在办结期限内办理。",
+        "body": "新交办诉求 2026-000001：用电增容，请在办结期限内办理。",
         "link": "/tickets/1/",
     }
     values.update(overrides)
@@ -91,7 +91,7 @@ def test_reminder_email_is_in_chinese_with_a_link(people, at):
     message = by_recipient["cadre_b@example.com"]
     assert message.subject == "【驻企服务平台】2026年10月下半月半月报将于 2026-11-03 23:59 截止"
     assert message.body == (
-        "您驻乙纺织有限公司的2026年10月下半月半月报将于 2026-11-03 23:59 截止,请及时填报。"
+        "您驻乙纺织有限公司的2026年10月下半月半月报将于 2026-11-03 23:59 截止，请及时填报。"
         f"\n\n{settings.SITE_URL}/assignments/{world.assignment_b.pk}/reports/"
     )
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
@@ -353,7 +353,7 @@ def test_chinese_email_through_a_real_smtp_server(people, settings, smtp_server,
     assert message["From"].addresses[0].display_name == "驻企服务平台"
     assert message.get_content_charset() == "utf-8"
     body = message.get_content()
-    assert "李干部(驻乙纺织有限公司)的2026年10月下半月半月报已于 2026-11-03 23:59 截止" in body
+    assert "李干部（驻乙纺织有限公司）的2026年10月下半月半月报已于 2026-11-03 23:59 截止" in body
     assert f"/assignments/{world.assignment_b.pk}/reports/" in body
     assert period.label == "2026年10月下半月"
     assert set(Notification.objects.values_list("email_state", flat=True)) == {DeliveryState.SENT}

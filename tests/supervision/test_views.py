@@ -282,7 +282,7 @@ def test_hand_over_to_a_colleague(client_for, world):
     ticket.refresh_from_db()
     assert ticket.owner == colleague
     page = detail(client_for(colleague), ticket).content.decode()
-    assert "移交给:财政局二号" in page
+    assert "移交给：财政局二号" in page
     assert "answer" in shown_actions(detail(client_for(colleague), ticket))
 
 
@@ -441,7 +441,7 @@ def test_enterprise_page_lists_tickets_waiting_for_rating_first(client_for, worl
     assert answered.title in section and open_one.title not in section
     assert open_one.title in html
     home = client.get(reverse("home")).content.decode()
-    assert "1 件诉求已答复,请评价" in home
+    assert "1 件诉求已答复，请评价" in home
 
 
 def test_home_shows_the_department_its_counts(client_for, world):
@@ -532,7 +532,7 @@ def test_settings_page_warns_for_2027_and_edits_the_holiday_table(client_for, wo
     assert client_for(world.cadre_a).get(reverse("calendar-settings")).status_code == 403
     office = client_for(world.office)
     html = office.get(reverse("calendar-settings")).content.decode()
-    assert "2027年节假日安排尚未录入,办理期限暂按周末计算" in html
+    assert "2027年节假日安排尚未录入，办理期限暂按周末计算" in html
     assert "2026年节假日安排尚未录入" not in html
     assert "国庆节" in office.get(reverse("calendar-settings"), {"year": 2026}).content.decode()
     response = office.post(

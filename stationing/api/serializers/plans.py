@@ -126,7 +126,7 @@ class WorkPlanItemInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         label=_("任务编号"),
-        help_text=_("修改已有任务时填写;新任务不填。计划中未列出的任务将被删除。"),
+        help_text=_("修改已有任务时填写；新任务不填。计划中未列出的任务将被删除。"),
     )
     area = NamedChoiceField(TaskArea, label=_("任务类别"))
     title = serializers.CharField(max_length=200, label=_("工作任务"))
@@ -171,7 +171,7 @@ class PlanItemChangeSerializer(serializers.Serializer):
     item = PlanItemSnapshotSerializer(help_text=_("较新版本中的任务。"))
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2),
-        help_text=_("改动的字段:字段名 → [旧值, 新值]。"),
+        help_text=_("改动的字段：字段名 → [旧值，新值]。"),
     )
 
 

@@ -45,7 +45,7 @@ class ReportItemProgressSerializer(serializers.ModelSerializer):
 
 class ReportVersionSerializer(serializers.ModelSerializer):
     content = serializers.JSONField(
-        read_only=True, label=_("内容"), help_text=_("报送时的报告内容,此后不再改变。")
+        read_only=True, label=_("内容"), help_text=_("报送时的报告内容，此后不再改变。")
     )
 
     class Meta:
@@ -142,9 +142,9 @@ class ProgressReportCreateSerializer(serializers.Serializer):
 
 class ReportItemProgressInputSerializer(serializers.Serializer):
     item = serializers.IntegerField(
-        label=_("工作任务"), help_text=_("本报告所列任务的编号;其他编号将被忽略。")
+        label=_("工作任务"), help_text=_("本报告所列任务的编号；其他编号将被忽略。")
     )
-    progress = serializers.IntegerField(min_value=0, max_value=100, label=_("完成进度(%)"))
+    progress = serializers.IntegerField(min_value=0, max_value=100, label=_("完成进度（%）"))
     status = NamedChoiceField(ItemStatus, label=_("状态"))
     note = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default="", label=_("进展说明")
@@ -173,7 +173,7 @@ class ProgressReportUpdateSerializer(serializers.Serializer):
         child=serializers.CharField(allow_blank=True),
         required=False,
         label=_("发现的问题"),
-        help_text=_("每行一个问题;空行忽略。"),
+        help_text=_("每行一个问题；空行忽略。"),
     )
 
 

@@ -75,7 +75,7 @@ class WorkPlanViewSet(WorkflowViewSet):
 
     @extend_schema(
         summary=_("打开企业的工作计划"),
-        description=_("驻该企业的干部打开(没有时新建)本企业在该批次的工作计划。"),
+        description=_("驻该企业的干部打开（没有时新建）本企业在该批次的工作计划。"),
         request=WorkPlanCreateSerializer,
         responses=create_responses(WorkPlanSerializer),
     )
@@ -97,8 +97,8 @@ class WorkPlanViewSet(WorkflowViewSet):
     @extend_schema(
         summary=_("保存工作计划草稿"),
         description=_(
-            "未提供的字段保持不变;提供 items 时以其替换全部任务(带 id 的修改原任务,"
-            "不带 id 的新增,未列出的删除)。已报送待审批的计划不能修改(409)。"
+            "未提供的字段保持不变；提供 items 时以其替换全部任务（带 id 的修改原任务，"
+            "不带 id 的新增，未列出的删除）。已报送待审批的计划不能修改（409）。"
         ),
         request=WorkPlanUpdateSerializer,
         responses=write_responses(WorkPlanSerializer),

@@ -82,7 +82,7 @@ class ProgressReportViewSet(WorkflowViewSet):
     @extend_schema(
         summary=_("打开本期半月报"),
         description=_(
-            "本人打开(没有时新建)某驻企安排在某报告期的半月报,按上期内容预填。"
+            "本人打开（没有时新建）某驻企安排在某报告期的半月报，按上期内容预填。"
             "重复请求返回同一份报告。"
         ),
         request=ProgressReportCreateSerializer,
@@ -104,7 +104,7 @@ class ProgressReportViewSet(WorkflowViewSet):
     @extend_schema(
         summary=_("保存半月报草稿"),
         description=_(
-            "未提供的字段保持不变。已报送的报告不能修改(409);被退回的报告可修改后重新报送。"
+            "未提供的字段保持不变。已报送的报告不能修改（409）；被退回的报告可修改后重新报送。"
         ),
         request=ProgressReportUpdateSerializer,
         responses=write_responses(ProgressReportSerializer),
@@ -134,8 +134,8 @@ class ProgressReportViewSet(WorkflowViewSet):
     @extend_schema(
         summary=_("报送半月报"),
         description=_(
-            "截止时间(报告期结束后 N 天 23:59:59,北京时间)之后报送的标记为逾期。"
-            "重复报送返回同一份报告,不产生新版本。"
+            "截止时间（报告期结束后 N 天 23:59:59，北京时间）之后报送的标记为逾期。"
+            "重复报送返回同一份报告，不产生新版本。"
         ),
         request=ReportSubmitSerializer,
         responses=write_responses(ProgressReportSerializer),

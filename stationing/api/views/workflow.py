@@ -34,7 +34,7 @@ def write_responses(serializer):
 
 def create_responses(serializer):
     return {
-        200: OpenApiResponse(serializer, description=_("已存在,返回现有记录。")),
+        200: OpenApiResponse(serializer, description=_("已存在，返回现有记录。")),
         201: OpenApiResponse(serializer, description=_("已新建。")),
         400: FIELD_ERRORS,
         403: FORBIDDEN,

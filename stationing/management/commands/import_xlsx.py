@@ -16,18 +16,18 @@ from stationing.permissions import may_import
 
 
 class Command(BaseCommand):
-    help = _l("从 Excel(.xlsx)导入企业、驻企干部、驻企安排和月度指标;有任何错误则不保存。")
+    help = _l("从 Excel（.xlsx）导入企业、驻企干部、驻企安排和月度指标；有任何错误则不保存。")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=_l("要导入的 .xlsx 文件"))
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help=_l("只检查并报告将新增、更新多少条,不保存。"),
+            help=_l("只检查并报告将新增、更新多少条，不保存。"),
         )
         parser.add_argument(
             "--user",
-            help=_l("以该用户(登录名)的身份导入:只能导入其管辖范围内的数据,并记为修改人。"),
+            help=_l("以该用户（登录名）的身份导入：只能导入其管辖范围内的数据，并记为修改人。"),
         )
 
     def handle(self, *args, file, dry_run=False, user=None, **options):
@@ -49,12 +49,12 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                _("导入失败:共 %(count)s 处错误,未保存任何数据。") % {"count": len(report.errors)}
+                _("导入失败：共 %(count)s 处错误，未保存任何数据。") % {"count": len(report.errors)}
             )
         for item in report.summary():
             self.stdout.write(
                 _(
-                    "%(label)s(工作表“%(sheet)s”):新增%(created)s条,更新%(updated)s条,"
+                    "%(label)s（工作表“%(sheet)s”）：新增%(created)s条，更新%(updated)s条，"
                     "未变化%(unchanged)s条"
                 )
                 % {
@@ -66,6 +66,6 @@ class Command(BaseCommand):
                 }
             )
         if dry_run:
-            self.stdout.write(_("试运行:检查通过,未保存任何数据。"))
+            self.stdout.write(_("试运行：检查通过，未保存任何数据。"))
         else:
             self.stdout.write(self.style.SUCCESS(_("导入完成。")))

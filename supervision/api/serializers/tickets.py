@@ -46,7 +46,7 @@ from supervision.selectors import (
 from supervision.workdays import WorkCalendar, colour, working_days_left
 
 MAX_FILES = 10
-VERSION_HELP = _("记录版本号。可带上读取时的版本号,若诉求已被他人处理则返回 409。")
+VERSION_HELP = _("记录版本号。可带上读取时的版本号，若诉求已被他人处理则返回 409。")
 
 
 class TicketAction(models.TextChoices):
@@ -120,7 +120,7 @@ class TicketEventSerializer(serializers.ModelSerializer):
     data = serializers.JSONField(
         read_only=True,
         label=_("附加信息"),
-        help_text=_("随动作而定,如交办的承办单位、期限,延期的天数,升级前后的层级。"),
+        help_text=_("随动作而定，如交办的承办单位、期限，延期的天数，升级前后的层级。"),
     )
     attachments = TicketAttachmentSerializer(many=True, read_only=True, label=_("附件"))
 
@@ -177,11 +177,13 @@ class TicketListItemSerializer(serializers.ModelSerializer):
     raised_by_name = serializers.SerializerMethodField(label=_("提出人姓名"))
     colour = serializers.SerializerMethodField(
         label=_("亮牌"),
-        help_text=_("承办单位办理期间:正常、黄牌(已用去四分之三时限)或红牌(已超期);其他状态为空。"),
+        help_text=_(
+            "承办单位办理期间：正常、黄牌（已用去四分之三时限）或红牌（已超期）；其他状态为空。"
+        ),
     )
     working_days_left = serializers.SerializerMethodField(
         label=_("剩余工作日"),
-        help_text=_("今天(若为工作日)至办结期限的工作日数,超期为负数;未在办理中为空。"),
+        help_text=_("今天（若为工作日）至办结期限的工作日数，超期为负数；未在办理中为空。"),
     )
     satisfaction = NamedChoiceField(
         Satisfaction,
@@ -235,7 +237,7 @@ class TicketListItemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "owner": {"help_text": _("首问负责:第一位接手的人负责到底,直至明确移交。")},
+            "owner": {"help_text": _("首问负责：第一位接手的人负责到底，直至明确移交。")},
             "reason": {"help_text": _("不予受理或撤回的原因。")},
         }
 
@@ -280,7 +282,7 @@ class TicketSerializer(TicketListItemSerializer):
     allowed_actions = serializers.SerializerMethodField(
         label=_("可执行的操作"),
         help_text=_(
-            "当前用户此刻可对该诉求执行的操作,即 POST /api/v1/tickets/{id}/<操作>/ 中的操作名。"
+            "当前用户此刻可对该诉求执行的操作，即 POST /api/v1/tickets/{id}/<操作>/ 中的操作名。"
         ),
     )
     attachments = serializers.SerializerMethodField(label=_("附件"))
@@ -316,8 +318,8 @@ class AttachmentsField(serializers.ListField):
         kwargs.setdefault(
             "help_text",
             _(
-                "以 multipart/form-data 上传,可多个。支持图片、PDF 和 Office 文档,"
-                "按文件内容检查类型;被拒绝的文件在本字段下说明原因。"
+                "以 multipart/form-data 上传，可多个。支持图片、PDF 和 Office 文档，"
+                "按文件内容检查类型；被拒绝的文件在本字段下说明原因。"
             ),
         )
         super().__init__(**kwargs)
@@ -340,7 +342,7 @@ class TicketCreateSerializer(serializers.Serializer):
         model=Enterprise,
         scope=lambda user: raisable_enterprise_list(user=user),
         label=_("企业"),
-        help_text=_("驻企干部可为所驻企业提出,企业联络人为本企业提出。"),
+        help_text=_("驻企干部可为所驻企业提出，企业联络人为本企业提出。"),
     )
     category = NamedChoiceField(Category, label=_("类别"))
     title = serializers.CharField(max_length=200, label=_("标题"))
@@ -352,7 +354,7 @@ class TicketCreateSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         label=_("来源半月报问题"),
-        help_text=_("由半月报中的问题转为诉求时填写;每个问题只能转一次。"),
+        help_text=_("由半月报中的问题转为诉求时填写；每个问题只能转一次。"),
     )
     attachments = AttachmentsField()
 
@@ -440,7 +442,7 @@ class TicketRequestExtensionSerializer(serializers.Serializer):
 
 class TicketDecideExtensionSerializer(CommentSerializer):
     approve = serializers.BooleanField(
-        label=_("同意延期"), help_text=_("true 同意,false 不同意(须在 comment 中说明理由)。")
+        label=_("同意延期"), help_text=_("true 同意，false 不同意（须在 comment 中说明理由）。")
     )
 
 
@@ -453,7 +455,7 @@ class TicketRateSerializer(CommentSerializer):
     satisfaction = NamedChoiceField(
         Satisfaction,
         label=_("满意度"),
-        help_text=_("满意、基本满意办结;不满意退回承办单位重新办理(须说明原因)。"),
+        help_text=_("满意、基本满意办结；不满意退回承办单位重新办理（须说明原因）。"),
     )
 
 

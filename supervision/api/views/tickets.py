@@ -52,8 +52,8 @@ FORBIDDEN = OpenApiResponse(ErrorDetailSerializer, description=_("您的角色�
 STATE_CONFLICT = OpenApiResponse(
     ErrorDetailSerializer,
     description=_(
-        "诉求当前的状态不允许此操作(如已被他人受理、已超过异议期限、由其他经办人负责),"
-        "或版本号已过期;detail 说明原因。"
+        "诉求当前的状态不允许此操作（如已被他人受理、已超过异议期限、由其他经办人负责）,"
+        "或版本号已过期；detail 说明原因。"
     ),
 )
 STEP_RESPONSES = {
@@ -80,7 +80,7 @@ class TicketPagination(PageNumberPagination):
         schema["properties"]["state_counts"] = {
             "type": "array",
             "description": str(
-                _("各状态的诉求数:按除状态和页码以外的筛选条件统计,每个状态一项(数量可为 0)。")
+                _("各状态的诉求数：按除状态和页码以外的筛选条件统计，每个状态一项（数量可为 0）。")
             ),
             "items": {
                 "type": "object",
@@ -148,9 +148,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary=_("诉求列表"),
         description=_(
-            "当前用户范围内的诉求:督查室和领导看辖区内的,承办或协办单位看交办给本单位的,"
-            "驻企干部看所驻企业的,企业联络人看本企业的。列表不含 allowed_actions 和 attachments,"
-            "请读取单条诉求。state_counts 给出各状态的数量(按除状态外的其他筛选条件)。"
+            "当前用户范围内的诉求：督查室和领导看辖区内的，承办或协办单位看交办给本单位的，"
+            "驻企干部看所驻企业的，企业联络人看本企业的。列表不含 allowed_actions 和 attachments,"
+            "请读取单条诉求。state_counts 给出各状态的数量（按除状态外的其他筛选条件）。"
         ),
     )
     def list(self, request, *args, **kwargs):
@@ -175,7 +175,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary=_("诉求详情"),
-        description=_("含当前用户此刻可执行的操作(allowed_actions)和附件。"),
+        description=_("含当前用户此刻可执行的操作（allowed_actions）和附件。"),
         responses={200: TicketSerializer, 404: NOT_FOUND},
     )
     def retrieve(self, request, *args, **kwargs):
@@ -183,7 +183,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary=_("办理记录"),
-        description=_("诉求的全部办理记录(时间线),按时间先后;每步含操作人、前后状态和说明。"),
+        description=_("诉求的全部办理记录（时间线），按时间先后；每步含操作人、前后状态和说明。"),
         responses={200: TicketEventSerializer(many=True), 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
@@ -204,7 +204,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(
         summary=_("下载附件"),
-        description=_("只有能看到该诉求的用户可以下载;以附件方式返回,不在浏览器中打开。"),
+        description=_("只有能看到该诉求的用户可以下载；以附件方式返回，不在浏览器中打开。"),
         parameters=[
             OpenApiParameter(
                 "attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH, description=_("附件编号")
@@ -237,8 +237,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary=_("提出诉求"),
         description=_(
-            "驻企干部为所驻企业、企业联络人为本企业提出诉求;企业不在可提出范围内时 enterprise "
-            "字段报错(400)。附件以 multipart/form-data 的 attachments 字段上传。"
+            "驻企干部为所驻企业、企业联络人为本企业提出诉求；企业不在可提出范围内时 enterprise "
+            "字段报错（400）。附件以 multipart/form-data 的 attachments 字段上传。"
             "提出后内容不能再修改。"
         ),
         request=TicketCreateSerializer,

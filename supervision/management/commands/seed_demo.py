@@ -480,7 +480,7 @@ class Command(BaseCommand):
                     expected_version=None,
                     fields={
                         "behind_reason": "计划调整后新增的任务刚刚启动。",
-                        "remedy": "已制定推进时间表,下期起按进度推进。",
+                        "remedy": "已制定推进时间表，下期起按进度推进。",
                     },
                 )
             report = report_submit(report=report, by=by, at=data.submit_at)
@@ -590,7 +590,7 @@ class Command(BaseCommand):
             )
             where = profile.enterprise.name if profile.enterprise else profile.unit.name
             rows.append((username, f"{labels[role]} {profile.name},{where}"))
-        rows.append((admin.username, "系统管理员,可进入 /admin/"))
+        rows.append((admin.username, "系统管理员，可进入 /admin/"))
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(

@@ -114,3 +114,17 @@ class SupervisionNotice(models.TextChoices):
     TICKET_URGED = "ticket_urged", _("诉求催办")
     OFFICE_DIGEST = "office_digest", _("督查室每日摘要")
     LEADER_DIGEST = "leader_digest", _("领导每周摘要")
+    APPRAISAL_DRAFTED = "appraisal_drafted", _("考核结果草稿已生成")
+
+
+class AppraisalState(models.TextChoices):
+    RUNNING = "running", _("计算中")
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
+class AppraisalGrade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    PASS = "pass", _("合格")
+    FAIL = "fail", _("不合格")

@@ -1,4 +1,5 @@
-"""Supervision's scheduled jobs: ticket cards and the office's and leaders' digests. Each is
+"""Supervision's scheduled jobs: ticket cards, the office's and leaders' digests and the
+appraisal drafts at a programme's end. Each is
 registered with the notification engine's job registry below; see notifications.jobs for the
 contract (takes `now`, safe to run twice, returns a summary)."""
 
@@ -12,6 +13,7 @@ from core.choices import Role
 from core.selectors import office_over, unit_handlers, users_with_role
 from notifications.delivery import notify, notify_unit_webhook
 from notifications.jobs import Job, register_job
+from stationing.models import Programme
 from stationing.selectors import (
     missing_report_count,
     plan_approval_queue,
@@ -19,10 +21,11 @@ from stationing.selectors import (
     report_review_queue,
 )
 
-from .choices import CLOCK_STATES, Colour, SupervisionNotice, TicketState
-from .models import Ticket
+from . import notices
+from .choices import CLOCK_STATES, AppraisalState, Colour, SupervisionNotice, TicketState
+from .models import AppraisalRun, Ticket
 from .selectors import colour_q, ticket_list
-from .services import ticket_escalate_overdue
+from .services import AppraisalBusyError, appraisal_run_create, ticket_escalate_overdue
 from .workdays import colour
 
 DAY = datetime.timedelta(days=1)
@@ -170,6 +173,46 @@ def leader_digest(now) -> str:
     return f"{sent} leader digests"
 
 
+# --- Appraisal --------------------------------------------------------------------------------
+
+# How far back the job looks for programmes that ended: a beat that was down for a few days
+# still drafts their runs, and a programme that ended long ago is not drafted out of the blue.
+APPRAISAL_CATCH_UP_DAYS = 7
+
+
+def appraisal_drafts(now) -> str:
+    """The day after a programme ends, draft its appraisal as of its end date and tell the office.
+
+    1. Programmes that ended yesterday (or up to APPRAISAL_CATCH_UP_DAYS before).
+    2. A programme that already has a run as of its end date gets no new one: the job drafts
+       once, however often it runs.
+    3. The office is told about that run; notify is unique per run, so a job that stopped
+       between drafting and telling tells on its next run, and never twice.
+    """
+    today = _today(now)
+    programmes = Programme.objects.filter(
+        end_date__lt=today, end_date__gte=today - APPRAISAL_CATCH_UP_DAYS * DAY
+    ).select_related("organiser")
+    drafted = told = 0
+    for programme in programmes:
+        run = (
+            AppraisalRun.objects.filter(programme=programme, as_of=programme.end_date)
+            .exclude(state=AppraisalState.RUNNING)
+            .order_by("number")
+            .first()
+        )
+        if run is None:
+            if AppraisalRun.objects.filter(programme=programme, as_of=programme.end_date).exists():
+                continue  # being computed right now: the next run of the job tells
+            try:
+                run = appraisal_run_create(programme=programme, as_of=programme.end_date, by=None)
+            except AppraisalBusyError:
+                continue
+            drafted += 1
+        told += notices.appraisal_drafted(run)
+    return f"{drafted} appraisal drafts, {told} notifications"
+
+
 register_job(
     Job(
         "supervision-ticket-cards",
@@ -192,5 +235,13 @@ register_job(
         leader_digest,
         {"minute": "30", "hour": "8", "day_of_week": "1"},
         "每周一8:30：领导每周摘要（有事才发）",
+    )
+)
+register_job(
+    Job(
+        "supervision-appraisal-drafts",
+        appraisal_drafts,
+        {"minute": "10", "hour": "1"},
+        "每天1:10：驻企批次结束次日生成考核结果草稿并通知督查室（每批次只生成一次）",
     )
 )

@@ -54,6 +54,7 @@ register_kinds(
         SupervisionNotice.TICKET_URGED: (Role.DEPARTMENT,),
         SupervisionNotice.OFFICE_DIGEST: (Role.OFFICE,),
         SupervisionNotice.LEADER_DIGEST: (Role.LEADER,),
+        SupervisionNotice.APPRAISAL_DRAFTED: (Role.OFFICE,),
     },
 )
 
@@ -306,4 +307,26 @@ def ticket_closed(ticket, event, *, by) -> None:
             subject=_("诉求 %(number)s 已办结") % values,
             body=_("诉求 %(number)s“%(title)s”已办结，企业评价：%(satisfaction)s。") % values,
             units=[ticket.responsible_unit],
+        )
+
+
+# --- Appraisal --------------------------------------------------------------------------------
+
+
+def appraisal_drafted(run) -> int:
+    """The scheduled job drafted a programme's appraisal: tell the office over its organiser.
+    Once per run (a second run of the job tells nobody again). Returns how many were told."""
+    with override("zh-hans"):
+        values = {"programme": run.programme.name, "as_of": run.as_of.isoformat()}
+        return len(
+            notify(
+                kind=SupervisionNotice.APPRAISAL_DRAFTED,
+                recipients=office_over(run.programme.organiser.path),
+                object_key=f"appraisal:{run.pk}",
+                period_key="drafted",
+                subject=_("考核结果草稿已生成：%(programme)s") % values,
+                body=_("%(programme)s 截至 %(as_of)s 的考核结果草稿已生成，请核对后发布。")
+                % values,
+                link=f"/appraisals/{run.pk}/",
+            )
         )

@@ -385,3 +385,24 @@ def is_enterprise_contact(user: User) -> Verdict:
 def may_edit_calendar(user: User) -> Verdict:
     """The working-day calendar and the time limit of each category are the office's."""
     return allow_if(actor_for(user).is_office, _("只有督查室可以修改办理时限和节假日安排。"))
+
+
+# --- Appraisal (考核) -------------------------------------------------------------------------
+
+
+def may_run_appraisal(user: User) -> Verdict:
+    """Starting, publishing and re-running an appraisal: the office."""
+    return allow_if(actor_for(user).is_office, _("只有督查室可以进行考核和发布考核结果。"))
+
+
+def may_rate_cadre(user: User, *, cadre_id: int, programme_id: int) -> Verdict:
+    """An enterprise contact rates a cadre stationed (in the programme) at their enterprise."""
+    actor = actor_for(user)
+    stationed = (
+        actor.has(Role.ENTERPRISE)
+        and actor.enterprise_id is not None
+        and Assignment.objects.filter(
+            programme_id=programme_id, cadre_id=cadre_id, enterprise_id=actor.enterprise_id
+        ).exists()
+    )
+    return allow_if(stationed, _("只有干部所驻企业的联络人可以评价该干部。"))

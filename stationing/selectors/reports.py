@@ -34,6 +34,16 @@ def report_is_handed_in(state: str | None) -> bool:
     return state in HANDED_IN_STATES
 
 
+def handed_in_q(prefix: str = "", by: datetime.datetime | None = None) -> Q:
+    """report_is_handed_in as a condition on ProgressReport (`prefix` is the path to it, such as
+    "reports__"). With `by`: handed in no later than that moment. A report leaves the draft state
+    only by its first submission and never returns to it, so its first submission decides."""
+    q = Q(**{f"{prefix}state__in": HANDED_IN_STATES})
+    if by is not None:
+        q &= Q(**{f"{prefix}first_submitted_at__lte": by})
+    return q
+
+
 def covering_assignments(assignments: QuerySet[Assignment], period: ReportPeriod) -> QuerySet:
     """`assignments` that owe a report for `period` (the SQL form of assignment_covers)."""
     return assignments.filter(programme_id=period.programme_id, start_date__lte=period.end).filter(
@@ -45,7 +55,7 @@ def assignments_owing_report(
     *, period: ReportPeriod, assignments: QuerySet[Assignment]
 ) -> QuerySet[Assignment]:
     """Of `assignments`, those that owe a report for `period` and have not handed one in."""
-    handed_in = ProgressReport.objects.filter(period=period, state__in=HANDED_IN_STATES)
+    handed_in = ProgressReport.objects.filter(handed_in_q(), period=period)
     return covering_assignments(assignments, period).exclude(
         pk__in=handed_in.values("assignment_id")
     )

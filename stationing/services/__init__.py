@@ -11,6 +11,8 @@ from .organisation import (
 from .plans import (
     ITEM_FIELDS,
     item_progress_from_report,
+    reported_progress,
+    reported_progress_expression,
     work_plan_approve,
     work_plan_diff,
     work_plan_get_or_create,
@@ -48,6 +50,8 @@ __all__ = [
     "programme_sync_periods",
     "programme_update",
     "report_content",
+    "reported_progress",
+    "reported_progress_expression",
     "report_get_or_create_draft",
     "report_return",
     "report_review",

@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,8 +198,22 @@ def work_plan_diff(older: WorkPlanVersion, newer: WorkPlanVersion) -> dict:
     }
 
 
+def reported_progress(progress: int, status: str) -> int:
+    """An item's progress as a report gives it: an item reported done is at 100%."""
+    return 100 if status == ItemStatus.DONE else progress
+
+
+def reported_progress_expression(prefix: str = "") -> Case:
+    """reported_progress as an expression over a ReportItemProgress (`prefix`: the path to it),
+    for reads that take an item's progress from its reports in the database."""
+    return Case(
+        When(**{f"{prefix}status": ItemStatus.DONE}, then=Value(100)),
+        default=F(f"{prefix}progress"),
+        output_field=IntegerField(),
+    )
+
+
 def item_progress_from_report(*, item: WorkPlanItem, progress: int, status: str) -> None:
     """The plan item shows the latest reported progress (execution, not plan content)."""
-    if status == ItemStatus.DONE:
-        progress = 100
+    progress = reported_progress(progress, status)
     WorkPlanItem.objects.filter(pk=item.pk).update(progress=progress, status=status)

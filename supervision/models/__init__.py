@@ -1,13 +1,29 @@
 """supervision models, split by subdomain; import them from here."""
 
+from .appraisal import (
+    AppraisalRun,
+    AppraisalSettings,
+    CadreRating,
+    CadreResult,
+    DepartmentResult,
+    UnitResult,
+    WorkGroupResult,
+)
 from .calendar import CalendarDay
 from .tickets import CategorySetting, ExtensionRequest, Ticket, TicketAttachment, TicketEvent
 
 __all__ = [
+    "AppraisalRun",
+    "AppraisalSettings",
+    "CadreRating",
+    "CadreResult",
     "CalendarDay",
     "CategorySetting",
+    "DepartmentResult",
     "ExtensionRequest",
     "Ticket",
     "TicketAttachment",
     "TicketEvent",
+    "UnitResult",
+    "WorkGroupResult",
 ]

@@ -1,5 +1,14 @@
 """supervision reads, scoped to the user, split by subdomain. Import them from here."""
 
+from .appraisal import (
+    CadreDiff,
+    appraisal_compare,
+    appraisal_run_list,
+    cadre_result_list,
+    department_result_list,
+    unit_result_list,
+    work_group_result_list,
+)
 from .calendar import (
     calendar_day_list,
     calendar_day_list_all,
@@ -35,6 +44,13 @@ from .tickets import (
 from .todo import TodoItem, department_todo, leader_todo, office_todo
 
 __all__ = [
+    "CadreDiff",
+    "appraisal_compare",
+    "appraisal_run_list",
+    "cadre_result_list",
+    "department_result_list",
+    "unit_result_list",
+    "work_group_result_list",
     "NOTHING",
     "URGENCY_ORDER",
     "URGENCY_RANK",

@@ -1,5 +1,13 @@
 """supervision writes, split by subdomain. Import them from here."""
 
+from .appraisal import (
+    AppraisalBusyError,
+    AppraisalStateError,
+    appraisal_publish,
+    appraisal_run_create,
+    appraisal_settings,
+    cadre_rate,
+)
 from .calendar import (
     calendar_day_delete,
     calendar_day_save,
@@ -34,6 +42,12 @@ from .tickets import (
 )
 
 __all__ = [
+    "AppraisalBusyError",
+    "AppraisalStateError",
+    "appraisal_publish",
+    "appraisal_run_create",
+    "appraisal_settings",
+    "cadre_rate",
     "CLOCK_ASSIGN",
     "CLOCK_EXTENSION",
     "CLOCK_REASSIGN",

@@ -585,13 +585,14 @@ def test_run_due_jobs_runs_each_job_once_then_waits_for_its_schedule(people):
     # Same moment again: nothing has come round.
     assert run_due_jobs(sh(2026, 11, 4, 7)) == dict.fromkeys(JOBS, "not due")
     # 8:00:30 Shanghai: the 8:00 reminders, the every-minute scan and the quarter-hourly cards
-    # are due; the 8:05 plan reminders and the 8:30 digests are not.
+    # are due; the 8:05 plan reminders, the 8:30 digests and the 1:10 appraisal drafts are not.
     later = run_due_jobs(sh(2026, 11, 4, 8, 0, 30))
     not_due = {name for name, result in later.items() if result == "not due"}
     assert not_due == {
         "stationing-plan-reminders",
         "supervision-office-digest",
         "supervision-leader-digest",
+        "supervision-appraisal-drafts",
     }
     # Wednesday 8:30: the daily office digest, not the Monday leader digest.
     later = run_due_jobs(sh(2026, 11, 4, 8, 30, 30))

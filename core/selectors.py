@@ -77,7 +77,7 @@ def leader_list(*, user: User, current: User | None = None) -> QuerySet[User]:
         .objects.filter(q)
         .select_related("profile")
         .distinct()
-        .order_by("profile__name", "pk")
+        .order_by("profile__sort_key", "pk")
     )
 
 

@@ -5,7 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TrackedModel
+from core.models import NaturallyOrdered, TrackedModel
 
 from .choices import IndicatorSource, Industry, ListingStatus, Ownership, Size
 from .validators import normalize_credit_code, validate_credit_code
@@ -13,7 +13,7 @@ from .validators import normalize_credit_code, validate_credit_code
 MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
 
 
-class Enterprise(TrackedModel):
+class Enterprise(NaturallyOrdered, TrackedModel):
     """An enterprise in the registry; key enterprises (重点企业) are the ones cadres are sent to."""
 
     name = models.CharField(_("企业名称"), max_length=200)
@@ -50,7 +50,7 @@ class Enterprise(TrackedModel):
     class Meta:
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
-        ordering = ["name"]
+        ordering = ["sort_key", "pk"]
 
     def __str__(self):
         return self.name

@@ -10,7 +10,7 @@ def enterprise_assignments(request, enterprise) -> dict:
     assignments = (
         assignment_list(user=request.user)
         .filter(enterprise=enterprise)
-        .order_by("-programme__start_date", "cadre__name")
+        .order_by("-programme__start_date", "cadre__sort_key", "pk")
     )
     return {"assignments": assignments}
 

@@ -42,6 +42,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from core.choices import Role  # noqa: E402
 from core.models import Profile  # noqa: E402
+from core.ordering import natural_key, person_key  # noqa: E402
 from core.services import ensure_role_groups, person_create, unit_create  # noqa: E402
 from enterprises.models import Enterprise, IndicatorReport  # noqa: E402
 from stationing.models import Assignment  # noqa: E402
@@ -86,6 +87,8 @@ def build(n: int) -> tuple[User, User]:
     Enterprise.objects.bulk_create(
         Enterprise(
             name=f"基准企业{i:05d}有限公司",
+            # bulk_create skips save(), which fills the key the lists order by.
+            sort_key=natural_key(f"基准企业{i:05d}有限公司"),
             credit_code=make_credit_code(i),
             industry="C",
             industry_detail="机械制造",
@@ -125,7 +128,14 @@ def build(n: int) -> tuple[User, User]:
         User.groups.through(user_id=user.pk, group_id=cadre_group.pk) for user in users
     )
     Profile.objects.bulk_create(
-        Profile(user=user, name=f"干部{i:04d}", phone=user.username, unit=bureau, rank="clerk")
+        Profile(
+            user=user,
+            name=f"干部{i:04d}",
+            sort_key=person_key(f"干部{i:04d}"),
+            phone=user.username,
+            unit=bureau,
+            rank="clerk",
+        )
         for i, user in enumerate(users)
     )
     profiles = list(Profile.objects.filter(unit=bureau).order_by("phone"))

@@ -1,10 +1,13 @@
-"""Shared model bases: change tracking with optimistic locking, and submission tokens."""
+"""Shared model bases: change tracking with optimistic locking, natural order, submission
+tokens."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ..ordering import SORT_KEY_LENGTH, natural_key
 
 
 class TrackedModel(models.Model):
@@ -29,6 +32,35 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class NaturallyOrdered(models.Model):
+    """A `sort_key` column holding the natural-order key of one field (see core.ordering).
+
+    Lists, dropdowns and exports order by it instead of the name, so 第十组 follows 第九组 and
+    names go by pinyin. It is filled on every save; `sort_key_source` names the field and
+    `sort_key_function` how it is read (people override it with person_key).
+    """
+
+    sort_key_source = "name"
+    sort_key_function = staticmethod(natural_key)
+
+    sort_key = models.CharField(
+        _("排序键"), max_length=SORT_KEY_LENGTH, editable=False, db_index=True, default=""
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.sort_key = self.compute_sort_key()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.sort_key_source in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
+
+    def compute_sort_key(self) -> str:
+        return self.sort_key_function(getattr(self, self.sort_key_source))
 
 
 class SubmissionToken(models.Model):

@@ -10,15 +10,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Rank, Role, UnitKind, UnitLevel
-from .base import TrackedModel
+from ..ordering import person_key, tree_key
+from .base import NaturallyOrdered, TrackedModel
+
+TREE_KEY_LENGTH = 1000
 
 
-class Unit(TrackedModel):
+class Unit(NaturallyOrdered, TrackedModel):
     """A government body: territorial government (市/县/乡镇) or a department.
 
     A department may dispatch cadres (派出单位), handle tickets (承办单位), or both. `path` holds
     the ids from the root down ("/1/4/9/") so "this unit and everything under it" is one indexed
-    prefix filter, which scoping uses on every request.
+    prefix filter, which scoping uses on every request. `tree_key` is kept the same way from the
+    natural-order keys (core.ordering): ordering by it lists a unit before its children and the
+    siblings in natural order, which is the order every unit list and dropdown shows.
     """
 
     name = models.CharField(_("单位名称"), max_length=100, unique=True)
@@ -46,27 +51,32 @@ class Unit(TrackedModel):
     path = models.CharField(
         _("层级路径"), max_length=255, editable=False, db_index=True, default=""
     )
+    tree_key = models.CharField(
+        _("树形排序键"), max_length=TREE_KEY_LENGTH, editable=False, db_index=True, default=""
+    )
 
     class Meta:
         db_table = "stationing_unit"
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
-        ordering = ["path", "name"]
+        ordering = ["tree_key", "pk"]
 
     def __str__(self):
         return self.short_name or self.name
 
     def save(self, *args, **kwargs):
-        old_path = self.path
+        old_path, old_tree_key = self.path, self.tree_key
         super().save(*args, **kwargs)
         prefix = self.parent.path if self.parent_id else "/"
         new_path = f"{prefix}{self.pk}/"
-        if new_path != old_path:
-            Unit.objects.filter(pk=self.pk).update(path=new_path)
-            self.path = new_path
-            # Moving a unit moves its whole subtree.
+        new_tree_key = tree_key(self.parent.tree_key if self.parent_id else "", self.sort_key)
+        new_tree_key = new_tree_key[:TREE_KEY_LENGTH]
+        if new_path != old_path or new_tree_key != old_tree_key:
+            Unit.objects.filter(pk=self.pk).update(path=new_path, tree_key=new_tree_key)
+            self.path, self.tree_key = new_path, new_tree_key
+            # Moving or renaming a unit moves its whole subtree.
             for child in self.children.all():
-                child.save(update_fields=["path"])
+                child.save(update_fields=["path", "tree_key"])
 
     def clean(self):
         ancestor = self.parent
@@ -79,13 +89,16 @@ class Unit(TrackedModel):
         return [int(part) for part in self.path.strip("/").split("/") if part]
 
 
-class Profile(TrackedModel):
+class Profile(NaturallyOrdered, TrackedModel):
     """A person behind a login: name, phone, and what the role binds them to.
 
     A cadre has a dispatching unit and a rank; a department handler is bound to its unit; an
     enterprise contact to its enterprise; office staff and leaders to the unit whose programmes
-    they run or watch. Roles themselves are Django groups (see choices.Role).
+    they run or watch. Roles themselves are Django groups (see choices.Role). People sort by the
+    pinyin of their name, the surname read as a surname (core.ordering.person_key).
     """
+
+    sort_key_function = staticmethod(person_key)
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -117,7 +130,7 @@ class Profile(TrackedModel):
         db_table = "stationing_profile"
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
-        ordering = ["unit__path", "name"]
+        ordering = ["sort_key", "pk"]
 
     def __str__(self):
         return self.name

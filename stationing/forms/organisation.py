@@ -126,8 +126,8 @@ class AssignmentForm(PortalModelForm):
         super().__init__(*args, **kwargs)
         # The model's clean() checks dates and work group against the programme.
         self.instance.programme = programme
-        self.fields["cadre"].queryset = cadre_list(user=user).order_by("name")
-        self.fields["enterprise"].queryset = enterprise_list(user=user).order_by("name")
+        self.fields["cadre"].queryset = cadre_list(user=user).order_by("sort_key", "pk")
+        self.fields["enterprise"].queryset = enterprise_list(user=user).order_by("sort_key", "pk")
         self.fields["work_group"].queryset = work_group_list(user=user).filter(programme=programme)
 
 

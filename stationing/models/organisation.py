@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Profile, TrackedModel, Unit
+from core.models import NaturallyOrdered, Profile, TrackedModel, Unit
 
 from ..choices import AssignmentRole, ProgrammeStatus, ReportCycle
 
 
-class Programme(TrackedModel):
+class Programme(NaturallyOrdered, TrackedModel):
     """A stationing programme (驻企批次): who runs it, when, and its reporting rules."""
 
     name = models.CharField(_("名称"), max_length=100)
@@ -44,7 +44,7 @@ class Programme(TrackedModel):
     class Meta:
         verbose_name = _("驻企批次")
         verbose_name_plural = _("驻企批次")
-        ordering = ["-start_date", "name"]
+        ordering = ["-start_date", "sort_key", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
@@ -60,7 +60,7 @@ class Programme(TrackedModel):
             raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
 
 
-class WorkGroup(TrackedModel):
+class WorkGroup(NaturallyOrdered, TrackedModel):
     """A group of stationed cadres in a programme, led by a leader (领导带队)."""
 
     programme = models.ForeignKey(
@@ -80,7 +80,7 @@ class WorkGroup(TrackedModel):
     class Meta:
         verbose_name = _("工作组")
         verbose_name_plural = _("工作组")
-        ordering = ["programme", "name"]
+        ordering = ["programme", "sort_key", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "name"], name="workgroup_unique_name")
         ]
@@ -121,7 +121,7 @@ class Assignment(TrackedModel):
     class Meta:
         verbose_name = _("驻企安排")
         verbose_name_plural = _("驻企安排")
-        ordering = ["programme", "enterprise__name", "cadre__name"]
+        ordering = ["programme", "enterprise__sort_key", "cadre__sort_key", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "cadre", "enterprise"], name="assignment_unique_per_programme"

@@ -41,7 +41,7 @@ class WorkPlan(TrackedModel):
     class Meta:
         verbose_name = _("工作计划")
         verbose_name_plural = _("工作计划")
-        ordering = ["programme", "enterprise__name"]
+        ordering = ["programme", "enterprise__sort_key", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "enterprise"], name="workplan_one_per_enterprise"

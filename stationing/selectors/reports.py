@@ -211,7 +211,7 @@ def submission_matrix(
         assignments = assignment_list(user=user)
     assignments = list(
         assignments.filter(programme=programme).order_by(
-            "cadre__unit__path", "cadre__unit__name", "cadre__name", "enterprise__name"
+            "cadre__unit__tree_key", "cadre__sort_key", "enterprise__sort_key", "pk"
         )
     )
     periods = list(programme.periods.filter(start__lte=now.date()).order_by("number"))
@@ -252,7 +252,7 @@ def truancy_list(*, matrix: Matrix) -> list[MatrixRow]:
     """Who has missed reports: most missed first, then the longest current run."""
     rows = [row for row in matrix.rows if row.missed]
     return sorted(
-        rows, key=lambda row: (-row.missed, -row.missed_in_a_row, row.assignment.cadre.name)
+        rows, key=lambda row: (-row.missed, -row.missed_in_a_row, row.assignment.cadre.sort_key)
     )
 
 

@@ -61,7 +61,7 @@ class CadreListView(FilteredListView):
         return (
             cadre_list(user=user)
             .prefetch_related(Prefetch("assignments", queryset=stationings, to_attr="stationings"))
-            .order_by("name", "pk")
+            .order_by("sort_key", "pk")
         )
 
     def get_context_data(self, **kwargs):
@@ -142,7 +142,7 @@ class ProgrammeListView(FilteredListView):
                 work_group_count=Count("work_groups", distinct=True),
                 assignment_count=Count("assignments", distinct=True),
             )
-            .order_by("-start_date", "name", "pk")
+            .order_by("-start_date", "sort_key", "pk")
         )
 
     def get_context_data(self, **kwargs):
@@ -165,7 +165,7 @@ class ProgrammeDetailView(PortalLoginRequiredMixin, DetailView):
         assignments = list(
             assignment_list(user=user)
             .filter(programme=programme)
-            .order_by("enterprise__name", "cadre__name")
+            .order_by("enterprise__sort_key", "cadre__sort_key", "pk")
         )
         by_group = defaultdict(list)
         for assignment in assignments:

@@ -36,7 +36,7 @@ class CategorySettingForm(PortalForm):
     def __init__(self, *args, user, unit_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["default_unit"]
-        field.queryset = unit_list(user=user).filter(is_responsible=True).order_by("name")
+        field.queryset = unit_list(user=user).filter(is_responsible=True).order_by("tree_key", "pk")
         if unit_choices is not None:
             # One list for the page's eleven forms instead of a query per form.
             field.choices = unit_choices

@@ -173,7 +173,7 @@ def unit_handler_list(*, user: User, unit_id: int | None) -> QuerySet:
         .objects.filter(is_active=True, groups__name=Role.DEPARTMENT, profile__unit_id=unit_id)
         .select_related("profile")
         .distinct()
-        .order_by("profile__name", "pk")
+        .order_by("profile__sort_key", "pk")
     )
 
 
@@ -190,7 +190,7 @@ def hand_over_target_list(*, user: User, ticket: Ticket) -> QuerySet:
 
 def responsible_unit_list(*, user: User) -> QuerySet[Unit]:
     """Units a ticket can be assigned to, as responsible or co-handling unit."""
-    return unit_list(user=user).filter(is_responsible=True).order_by("name", "pk")
+    return unit_list(user=user).filter(is_responsible=True).order_by("tree_key", "pk")
 
 
 def ticket_leader_list(*, user: User, ticket: Ticket) -> QuerySet[User]:
@@ -204,7 +204,7 @@ def raisable_enterprise_list(*, user: User) -> QuerySet[Enterprise]:
     return (
         enterprise_list(user=user)
         .filter(permissions.raisable_enterprise_q(user))
-        .order_by("name", "pk")
+        .order_by("sort_key", "pk")
     )
 
 

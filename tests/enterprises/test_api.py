@@ -378,7 +378,10 @@ def test_filters_never_widen_the_scope(world, api):
 
 def test_ordering(world, api):
     client = api(world.office)
+    # `name` sorts by pinyin (core.ordering): 甲 jiǎ before 乙 yǐ, so descending puts 乙 first.
     rows = client.get(ENTERPRISES, {"ordering": "-name"}).json()["results"]
+    assert [row["name"] for row in rows] == ["乙纺织有限公司", "甲机械制造有限公司"]
+    rows = client.get(ENTERPRISES, {"ordering": "name"}).json()["results"]
     assert [row["name"] for row in rows] == ["甲机械制造有限公司", "乙纺织有限公司"]
 
 

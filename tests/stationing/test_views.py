@@ -60,7 +60,8 @@ def test_home_for_cadre_links_to_forms(world, client_for):
 def test_cadre_list_office(world, client_for):
     response = client_for(world.office).get(reverse("cadre-list"))
     assert response.status_code == 200
-    assert [c.name for c in response.context["cadres"]] == ["张干部", "李干部"]
+    # By pinyin: 李 lǐ before 张 zhāng.
+    assert [c.name for c in response.context["cadres"]] == ["李干部", "张干部"]
     assert "甲机械制造有限公司" in response.content.decode()  # where each is stationed
 
 

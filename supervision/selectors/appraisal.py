@@ -129,7 +129,10 @@ def appraisal_compare(*, user: User, run_a: AppraisalRun, run_b: AppraisalRun) -
     a = {r.cadre_id: r for r in cadre_result_list(user=user, run=run_a)}
     b = {r.cadre_id: r for r in cadre_result_list(user=user, run=run_b)}
     diffs = []
-    for cadre_id in sorted(a.keys() | b.keys()):
+    # Cadres in natural (pinyin) order, as every list of people (core.ordering).
+    for cadre_id in sorted(
+        a.keys() | b.keys(), key=lambda pk: ((a.get(pk) or b.get(pk)).cadre.sort_key, pk)
+    ):
         old, new = a.get(cadre_id), b.get(cadre_id)
         changes = {
             name: (getattr(old, name, None), getattr(new, name, None))

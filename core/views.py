@@ -13,7 +13,8 @@ What every page needs in the same way lives here:
   sends a double submit of a create form to where the first one went.
 """
 
-from urllib.parse import quote
+import copy
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,7 +24,8 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import transaction
-from django.http import HttpResponse
+from django.forms import HiddenInput
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +33,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView
 
+from .exports import workbook_bytes
 from .forms import SMALL_CSS, apply_validation_error, widget_css_class
 from .idempotency import AlreadySubmitted, claim_token, previous_submission, record_result
 from .locking import StaleEditError
@@ -74,15 +77,39 @@ class OfficeOrLeaderRequiredMixin(RoleRequiredMixin):
 
 
 class FilteredListMixin(PortalLoginRequiredMixin):
-    """A list page: selector queryset -> FilterSet -> pagination (settings.PAGE_SIZE).
+    """A list page: selector queryset -> FilterSet -> sort -> pagination (settings.PAGE_SIZE),
+    and the same rows, all pages, as an Excel file (`?export=xlsx`).
 
     Subclasses set `filterset_class` and implement `get_base_queryset()` with a selector call.
-    The context gets `filterset`, `total` (matching rows, all pages) and `filters_active`.
+    The context gets `filterset`, `total` (matching rows, all pages), `filters_active`, the
+    sortable columns (`sort_columns`, and `sort` by key) and `can_export`.
+
+    Sorting (`?ordering=key` or `-key`): `sort_fields` maps each sortable column to its label
+    and the fields it orders by (the API sorts with DRF's OrderingFilter on the same
+    parameter). A FilterSet with its own `ordering` filter (tickets: shared with their API)
+    sorts instead, and `sort_columns` picks which of its choices are headers. Every order ends
+    with the primary key, so pages never overlap; without `ordering` the selector's (natural)
+    order stays. `default_sort` is the column the unsorted page is in, `one_way_sorts` the
+    columns with a single direction (tickets' urgency order).
+
+    Export: `export_columns` (core.exports.Column, Chinese headers) and `export_title`; the rows
+    are exactly the page's — the same selector, filters and order — without paging.
+    `get_export_rows(queryset)` may prepare them (e.g. annotate, prefetch).
     """
 
     filterset_class = None
     # Query parameters that are not filters (kept in links, ignored by "filters active").
-    non_filter_params = ("page",)
+    non_filter_params = ("page", "ordering", "export")
+    sort_param = "ordering"
+    # {"name": (_("名称"), ("sort_key",)), ...}
+    sort_fields: dict = {}
+    sort_columns: tuple = ()
+    default_sort = ""
+    one_way_sorts: tuple = ()
+    # Filters a page keeps in its URL but does not offer (e.g. "state" on a queue).
+    hidden_filters: tuple = ()
+    export_columns = None
+    export_title = ""
 
     def get_base_queryset(self):
         raise NotImplementedError
@@ -90,18 +117,85 @@ class FilteredListMixin(PortalLoginRequiredMixin):
     def get_paginate_by(self, queryset):
         return settings.PAGE_SIZE
 
+    def get(self, request, *args, **kwargs):
+        if self.export_columns is not None and request.GET.get("export") == "xlsx":
+            return self.export_response()
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         self.filterset = self.filterset_class(
             self.request.GET or None, queryset=self.get_base_queryset(), request=self.request
         )
-        for field in self.filterset.form.fields.values():
+        for name, field in self.filterset.form.fields.items():
+            if name in self.hidden_filters:
+                field.widget = HiddenInput()
+                continue
             css = widget_css_class(field.widget)
             field.widget.attrs["class"] = SMALL_CSS.get(css, css)
         # An invalid filter value (e.g. a region id that does not exist) shows the field error
         # and an empty list rather than silently ignoring the filter.
         if self.filterset.is_bound and not self.filterset.is_valid():
             return self.filterset.queryset.none()
-        return self.filterset.qs
+        return self.sort(self.filterset.qs)
+
+    def sort(self, queryset):
+        """Order by the chosen column of `sort_fields` (an unknown key: the default order)."""
+        value = self.request.GET.get(self.sort_param, "")
+        spec = self.sort_fields.get(value.lstrip("-"))
+        if spec is None:
+            return queryset
+        sign = "-" if value.startswith("-") else ""
+        fields = [f"{sign}{field}" for field in spec[1]]
+        return queryset.order_by(*fields, f"{sign}pk")
+
+    # --- Export -------------------------------------------------------------------------------
+
+    def get_export_title(self) -> str:
+        return str(self.export_title)
+
+    def get_export_rows(self, queryset):
+        return queryset
+
+    def export_response(self) -> HttpResponse:
+        rows = self.get_export_rows(self.get_queryset())
+        title = self.get_export_title()
+        return xlsx_response(workbook_bytes(title, self.export_columns, rows), title)
+
+    # --- Sorting ------------------------------------------------------------------------------
+
+    def get_sort_columns(self) -> list[dict]:
+        """The sortable column headers: each toggles between ascending and descending (a
+        one-way order has one direction); the current one carries an arrow and aria-sort."""
+        if self.sort_fields:
+            labels = {key: label for key, (label, _fields) in self.sort_fields.items()}
+        elif self.sort_param in self.filterset.form.fields:
+            choices = self.filterset.form.fields[self.sort_param].choices
+            labels = {str(value): label for value, label in choices if value}
+        else:
+            return []
+        keys = self.sort_columns or [k for k in labels if not k.startswith("-")]
+        current = self.request.GET.get(self.sort_param, "") or self.default_sort
+        columns = []
+        for key in keys:
+            active = current.lstrip("-") == key
+            descending = current.startswith("-")
+            if key in self.one_way_sorts:
+                target, arrow, aria = key, "", "other"
+            elif active and not descending:
+                target, arrow, aria = f"-{key}", "↑", "ascending"
+            else:
+                target, arrow, aria = key, "↓" if active else "", "descending"
+            columns.append(
+                {
+                    "key": key,
+                    "label": labels.get(key, key),
+                    "target": target,
+                    "active": active,
+                    "arrow": arrow,
+                    "aria_sort": aria if active else "none",
+                }
+            )
+        return columns
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -111,7 +205,102 @@ class FilteredListMixin(PortalLoginRequiredMixin):
         context["filters_active"] = any(
             value for key, value in self.request.GET.items() if key not in self.non_filter_params
         )
+        columns = self.get_sort_columns()
+        context["sort_columns"] = columns
+        context["sort"] = {column["key"]: column for column in columns}
+        context["can_export"] = self.export_columns is not None
         return context
+
+
+class QueueMixin:
+    """A work queue (a FilteredListMixin page) whose items are decided one after the other.
+
+    A queue page links each item as `<detail>?queue=<the page's filters and order>`. The detail
+    page then offers 审阅下一份 (the next item in the same filtered queue) and its decision
+    forms carry the `queue` value back; after a decision the user lands on the next item of
+    the queue with the same filters, or on the queue itself when nothing else waits.
+    Subclasses set `queue_url_name` and `detail_url_name`.
+    """
+
+    queue_param = "queue"
+    queue_url_name = ""
+    detail_url_name = ""
+
+    @classmethod
+    def queue_pks(cls, request, query: str) -> list[int]:
+        """The queue's item ids, in its order, under the filters and order in `query`."""
+        view = cls()
+        shadow = copy.copy(request)
+        shadow.GET = QueryDict(query)
+        view.setup(shadow)
+        return list(view.get_queryset().values_list("pk", flat=True))
+
+    @classmethod
+    def queue_query(cls, data) -> str | None:
+        """The `queue` value of a request's GET or POST; None when not reached from a queue."""
+        value = data.get(cls.queue_param)
+        return None if value is None else str(value)
+
+    @classmethod
+    def detail_url(cls, pk: int, query: str) -> str:
+        return f"{reverse(cls.detail_url_name, args=[pk])}?{urlencode({cls.queue_param: query})}"
+
+    @classmethod
+    def queue_url(cls, query: str) -> str:
+        url = reverse(cls.queue_url_name)
+        return f"{url}?{query}" if query else url
+
+    @classmethod
+    def navigation(cls, request, current: int) -> dict | None:
+        """For a detail page reached from the queue: the next item's URL (None: no other item
+        waits), the way back to the queue, how many wait and the value for decision forms."""
+        query = cls.queue_query(request.GET)
+        if query is None:
+            return None
+        pks = cls.queue_pks(request, query)
+        following = queue_neighbour(pks, current)
+        return {
+            "query": query,
+            "next_url": cls.detail_url(following, query) if following else None,
+            "back_url": cls.queue_url(query),
+            "count": len(pks),
+        }
+
+    @classmethod
+    def stay_url(cls, request, current: int) -> str:
+        """The item's own page after a decision that failed, still within the queue if it was
+        reached from there."""
+        query = cls.queue_query(request.POST)
+        if query is None:
+            return reverse(cls.detail_url_name, args=[current])
+        return cls.detail_url(current, query)
+
+    @classmethod
+    def after_decision_url(cls, request, current: int) -> str | None:
+        """Where a decision posted from the queue goes: the next waiting item (same filters),
+        else the queue; None when the decision was not made from the queue."""
+        query = cls.queue_query(request.POST)
+        if query is None:
+            return None
+        following = queue_neighbour(cls.queue_pks(request, query), current)
+        return cls.detail_url(following, query) if following else cls.queue_url(query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        for name in ("page", "export"):
+            query.pop(name, None)
+        context["queue_param"] = urlencode({self.queue_param: query.urlencode()})
+        return context
+
+
+def queue_neighbour(pks: list[int], current: int) -> int | None:
+    """The item after `current` in a queue's order (wrapping round), or the first item when
+    `current` has left the queue (it was just decided); None when nothing else is waiting."""
+    if current in pks:
+        index = pks.index(current)
+        pks = pks[index + 1 :] + pks[:index]
+    return pks[0] if pks else None
 
 
 class FilteredListView(FilteredListMixin, ListView):
@@ -139,6 +328,9 @@ class ServiceFormView(PortalLoginRequiredMixin, FormView):
     fieldsets = None
     # Fields the page's template places itself (left out of the generic groups).
     manual_fields = ()
+    # The pages above this one in the breadcrumb, [(label, url), ...] after 首页; the page's
+    # title comes last (base.html renders `breadcrumbs`).
+    breadcrumb_parents = ()
 
     def perform(self, form):
         raise NotImplementedError
@@ -149,9 +341,13 @@ class ServiceFormView(PortalLoginRequiredMixin, FormView):
     def get_cancel_url(self) -> str:
         return self.cancel_url or "/"
 
+    def get_breadcrumb_parents(self) -> list:
+        return list(self.breadcrumb_parents)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("title", self.title)
+        context.setdefault("breadcrumbs", [*self.get_breadcrumb_parents(), (context["title"], "")])
         context.setdefault("cancel_url", self.get_cancel_url())
         context.setdefault("stale", getattr(self, "stale", False))
         context.setdefault("subtitle", "")
@@ -251,6 +447,9 @@ class ServiceUpdateView(ServiceFormView):
 
     def get_cancel_url(self):
         return reverse(self.detail_url_name, args=[self.object.pk])
+
+    def get_breadcrumb_parents(self) -> list:
+        return [*super().get_breadcrumb_parents(), (str(self.object), self.get_cancel_url())]
 
     def get_success_url_for(self, obj):
         return reverse(self.detail_url_name, args=[obj.pk])

@@ -8,12 +8,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from core.exports import Column
 from core.panels import render_panels
 from core.views import (
     FilteredListView,
@@ -38,10 +39,39 @@ from .selectors import enterprise_list, indicator_list, survey_list
 MONEY_FIELDS = ("fixed_assets", "output_value", "sales", "profit_tax")
 
 
+ENTERPRISE_EXPORT_COLUMNS = [
+    Column(_("企业名称"), "name", width=32),
+    Column(_("统一社会信用代码"), "credit_code", width=22),
+    Column(_("所属区域"), "region.name"),
+    Column(_("地址"), "address", width=32),
+    Column(_("行业门类"), "get_industry_display"),
+    Column(_("细分行业"), "industry_detail"),
+    Column(_("经济类型"), "get_ownership_display"),
+    Column(_("企业规模"), "get_size_display"),
+    Column(_("上市情况"), "get_listing_status_display"),
+    Column(_("重点企业"), "is_key"),
+    Column(_("已派驻干部"), "is_stationed"),
+    Column(_("法定代表人"), "legal_representative"),
+    Column(_("联系人"), "contact_name"),
+    Column(_("联系电话"), "contact_phone"),
+    Column(_("职工人数"), "employees"),
+    Column(_("主要产品"), "main_products", width=32),
+]
+
+
 class EnterpriseListView(FilteredListView):
     template_name = "enterprises/enterprise_list.html"
     filterset_class = EnterpriseFilterSet
     context_object_name = "enterprises"
+    # Names in natural (pinyin) order through sort_key, regions in tree order.
+    sort_fields = {
+        "name": (_("企业名称"), ("sort_key",)),
+        "region": (_("所属区域"), ("region__tree_key",)),
+        "industry": (_("行业门类"), ("industry",)),
+        "employees": (_("职工人数"), ("employees",)),
+    }
+    export_columns = ENTERPRISE_EXPORT_COLUMNS
+    export_title = _("企业列表")
 
     def get_base_queryset(self):
         return enterprise_list(user=self.request.user)
@@ -93,6 +123,8 @@ class EnterpriseFormMixin(RoleRequiredMixin):
         (_("经营情况"), ["main_products"], "col-12"),
     ]
 
+    breadcrumb_parents = ((_("企业"), reverse_lazy("enterprise-list")),)
+
     def has_permission(self):
         may_edit_enterprise(self.request.user).check()
         return True
@@ -129,6 +161,13 @@ class EnterpriseUpdateView(EnterpriseFormMixin, ServiceUpdateView):
 # --- Surveys and monthly indicators (stationed cadre or office) -------------------------------
 
 
+def enterprise_crumbs(enterprise) -> list:
+    return [
+        (_("企业"), reverse("enterprise-list")),
+        (enterprise.name, reverse("enterprise-detail", args=[enterprise.pk])),
+    ]
+
+
 class EnterpriseRecordMixin(RoleRequiredMixin):
     """The enterprise from the URL, in the user's scope (else 404), and the right to record."""
 
@@ -147,6 +186,9 @@ class EnterpriseRecordMixin(RoleRequiredMixin):
 
     def get_cancel_url(self):
         return reverse("enterprise-detail", args=[self.enterprise.pk])
+
+    def get_breadcrumb_parents(self):
+        return enterprise_crumbs(self.enterprise)
 
 
 class SurveyCreateView(EnterpriseRecordMixin, ServiceFormView):
@@ -240,6 +282,9 @@ class IndicatorUpdateView(RoleRequiredMixin, ServiceFormView):
     def has_permission(self):
         may_record_enterprise_data(self.request.user, self.object.enterprise_id).check()
         return True
+
+    def get_breadcrumb_parents(self):
+        return enterprise_crumbs(self.object.enterprise)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -1,18 +1,78 @@
 """One FilterSet per model, shared by the HTML list pages and the API viewsets."""
 
 import django_filters
-from django.db.models import Q
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.choices import Rank, UnitKind, UnitLevel
+from core.filtersets import NO_MATCH, ScopedModelChoiceField, ScopedModelChoiceFilter
 from core.models import Profile, Unit
 from core.selectors import unit_list
+from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_list
 
-from .choices import AssignmentRole, PlanState, ProgrammeStatus, ReportState
+from .choices import AssignmentRole, PlanState, ProgrammeStatus, ReportRating, ReportState
 from .models import Assignment, Programme, ProgressReport, ReportPeriod, WorkGroup, WorkPlan
+from .selectors import cadre_list, period_list, programme_list, work_group_list
 
 # The "no filter" option of the HTML selects (the API ignores it).
 ANY = _("全部")
+YES_NO_ANY = (("", ANY), ("true", _("是")), ("false", _("否")))
+
+# Filter dropdowns list what the user may see (scoped selectors); an id outside that list
+# matches nothing, in the page and in the API alike (core.filtersets.ScopedModelChoiceFilter).
+
+
+def _user(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def programme_choices(request):
+    user = _user(request)
+    return programme_list(user=user) if user else Programme.objects.none()
+
+
+def enterprise_choices(request):
+    user = _user(request)
+    return enterprise_list(user=user) if user else Enterprise.objects.none()
+
+
+def cadre_choices(request):
+    user = _user(request)
+    return cadre_list(user=user) if user else Profile.objects.none()
+
+
+def work_group_choices(request):
+    user = _user(request)
+    return work_group_list(user=user) if user else WorkGroup.objects.none()
+
+
+def period_choices(request):
+    """Periods that have begun (no report exists for a later one), latest first."""
+    user = _user(request)
+    if not user:
+        return ReportPeriod.objects.none()
+    return (
+        period_list(user=user)
+        .filter(start__lte=timezone.localdate())
+        .select_related("programme")
+        .order_by("-start", "programme__sort_key", "pk")
+    )
+
+
+class PeriodChoiceField(ScopedModelChoiceField):
+    def label_from_instance(self, obj):
+        # Programmes share period labels ("3月上半月"): name the programme too.
+        return f"{obj.programme.name} · {obj.label}"
+
+
+class PeriodFilter(ScopedModelChoiceFilter):
+    field_class = PeriodChoiceField
 
 
 def dispatching_unit_choices(request):
@@ -73,19 +133,33 @@ class CadreFilterSet(django_filters.FilterSet):
 
 
 class AssignmentFilterSet(django_filters.FilterSet):
-    # Plain ids, not model choices: a choice list would reveal which ids exist out of scope.
-    programme = django_filters.NumberFilter(label=_("驻企批次"))
-    cadre = django_filters.NumberFilter(label=_("驻企干部"))
-    enterprise = django_filters.NumberFilter(label=_("企业"))
-    work_group = django_filters.NumberFilter(label=_("工作组"))
-    role = django_filters.ChoiceFilter(label=_("角色"), choices=AssignmentRole.choices)
-    unit = django_filters.NumberFilter(label=_("派出单位"), field_name="cadre__unit")
+    q = django_filters.CharFilter(label=_("干部或企业名称"), method="filter_q")
+    programme = ScopedModelChoiceFilter(
+        label=_("驻企批次"), queryset=programme_choices, empty_label=ANY
+    )
+    cadre = ScopedModelChoiceFilter(label=_("驻企干部"), queryset=cadre_choices, empty_label=ANY)
+    enterprise = ScopedModelChoiceFilter(
+        label=_("企业"), queryset=enterprise_choices, empty_label=ANY
+    )
+    work_group = ScopedModelChoiceFilter(
+        label=_("工作组"), queryset=work_group_choices, empty_label=ANY
+    )
+    role = django_filters.ChoiceFilter(
+        label=_("角色"), choices=AssignmentRole.choices, empty_label=ANY
+    )
+    unit = ScopedModelChoiceFilter(
+        label=_("派出单位"),
+        queryset=dispatching_unit_choices,
+        field_name="cadre__unit",
+        empty_label=ANY,
+    )
     region = django_filters.NumberFilter(label=_("所属区域"), method="filter_region")
     active_on = django_filters.DateFilter(label=_("在驻日期"), method="filter_active_on")
 
     class Meta:
         model = Assignment
         fields = [
+            "q",
             "programme",
             "cadre",
             "enterprise",
@@ -95,6 +169,14 @@ class AssignmentFilterSet(django_filters.FilterSet):
             "region",
             "active_on",
         ]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(cadre__name__icontains=value) | Q(enterprise__name__icontains=value)
+        )
 
     def filter_region(self, queryset, name, value):
         # A county includes its townships: match the region's whole subtree.
@@ -125,20 +207,54 @@ class ReportPeriodFilterSet(django_filters.FilterSet):
 
 
 class ProgressReportFilterSet(django_filters.FilterSet):
-    # Plain ids, as for assignments: a choice list would reveal which ids exist out of scope.
-    programme = django_filters.NumberFilter(label=_("驻企批次"), field_name="assignment__programme")
-    period = django_filters.NumberFilter(label=_("报告期"))
-    state = django_filters.ChoiceFilter(label=_("状态"), choices=ReportState.choices)
-    unit = django_filters.NumberFilter(label=_("派出单位"), field_name="assignment__cadre__unit")
-    work_group = django_filters.NumberFilter(label=_("工作组"), field_name="assignment__work_group")
-    enterprise = django_filters.NumberFilter(label=_("企业"), field_name="assignment__enterprise")
-    cadre = django_filters.NumberFilter(label=_("驻企干部"), field_name="assignment__cadre")
-    assignment = django_filters.NumberFilter(label=_("驻企安排"))
-    is_late = django_filters.BooleanFilter(label=_("逾期报送"))
+    q = django_filters.CharFilter(label=_("干部或企业名称"), method="filter_q")
+    programme = ScopedModelChoiceFilter(
+        label=_("驻企批次"),
+        queryset=programme_choices,
+        field_name="assignment__programme",
+        empty_label=ANY,
+    )
+    period = PeriodFilter(label=_("报告期"), queryset=period_choices, empty_label=ANY)
+    state = django_filters.ChoiceFilter(
+        label=_("状态"), choices=ReportState.choices, empty_label=ANY
+    )
+    unit = ScopedModelChoiceFilter(
+        label=_("派出单位"),
+        queryset=dispatching_unit_choices,
+        field_name="assignment__cadre__unit",
+        empty_label=ANY,
+    )
+    work_group = ScopedModelChoiceFilter(
+        label=_("工作组"),
+        queryset=work_group_choices,
+        field_name="assignment__work_group",
+        empty_label=ANY,
+    )
+    enterprise = ScopedModelChoiceFilter(
+        label=_("企业"),
+        queryset=enterprise_choices,
+        field_name="assignment__enterprise",
+        empty_label=ANY,
+    )
+    cadre = ScopedModelChoiceFilter(
+        label=_("驻企干部"),
+        queryset=cadre_choices,
+        field_name="assignment__cadre",
+        empty_label=ANY,
+    )
+    # The API's link from a stationing to its reports; not offered as a page filter.
+    assignment = django_filters.NumberFilter(label=_("驻企安排"), widget=forms.HiddenInput)
+    is_late = django_filters.BooleanFilter(
+        label=_("逾期报送"), widget=forms.Select(choices=YES_NO_ANY)
+    )
+    rating = django_filters.ChoiceFilter(
+        label=_("评价"), choices=ReportRating.choices, empty_label=ANY
+    )
 
     class Meta:
         model = ProgressReport
         fields = [
+            "q",
             "programme",
             "period",
             "state",
@@ -148,14 +264,47 @@ class ProgressReportFilterSet(django_filters.FilterSet):
             "cadre",
             "assignment",
             "is_late",
+            "rating",
         ]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(assignment__cadre__name__icontains=value)
+            | Q(assignment__enterprise__name__icontains=value)
+        )
 
 
 class WorkPlanFilterSet(django_filters.FilterSet):
-    programme = django_filters.NumberFilter(label=_("驻企批次"))
-    enterprise = django_filters.NumberFilter(label=_("企业"))
-    state = django_filters.ChoiceFilter(label=_("状态"), choices=PlanState.choices)
+    q = django_filters.CharFilter(
+        label=_("企业名称"), field_name="enterprise__name", lookup_expr="icontains"
+    )
+    programme = ScopedModelChoiceFilter(
+        label=_("驻企批次"), queryset=programme_choices, empty_label=ANY
+    )
+    enterprise = ScopedModelChoiceFilter(
+        label=_("企业"), queryset=enterprise_choices, empty_label=ANY
+    )
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=PlanState.choices, empty_label=ANY)
+    # The dispatching unit of a cadre stationed at the plan's enterprise in its programme.
+    unit = ScopedModelChoiceFilter(
+        label=_("派出单位"),
+        queryset=dispatching_unit_choices,
+        method="filter_unit",
+        empty_label=ANY,
+    )
 
     class Meta:
         model = WorkPlan
-        fields = ["programme", "enterprise", "state"]
+        fields = ["q", "programme", "enterprise", "state", "unit"]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_unit(self, queryset, name, value):
+        if value is NO_MATCH:
+            return queryset.none()
+        stationed = Assignment.objects.filter(
+            programme=OuterRef("programme"), enterprise=OuterRef("enterprise"), cadre__unit=value
+        )
+        return queryset.filter(Exists(stationed))

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import imports, organisation, plans, reports
+from .views import imports, organisation, plans, prints, reports
 
 import_patterns = [
     path("", imports.ImportUploadView.as_view(), name="import-upload"),
@@ -25,6 +25,11 @@ urlpatterns = [
     path("cadres/new/", organisation.CadreCreateView.as_view(), name="cadre-create"),
     path("cadres/<int:pk>/", organisation.CadreDetailView.as_view(), name="cadre-detail"),
     path("cadres/<int:pk>/edit/", organisation.CadreUpdateView.as_view(), name="cadre-update"),
+    path(
+        "cadres/<int:pk>/reset-password/",
+        organisation.CadrePasswordResetView.as_view(),
+        name="cadre-password-reset",
+    ),
     # Programmes, their work groups and assignments
     path("programmes/", organisation.ProgrammeListView.as_view(), name="programme-list"),
     path("programmes/new/", organisation.ProgrammeCreateView.as_view(), name="programme-create"),
@@ -68,7 +73,11 @@ urlpatterns = [
         name="report-start",
     ),
     path("assignments/<int:pk>/plan/", plans.PlanStartView.as_view(), name="plan-start"),
+    path("assignments/", organisation.AssignmentListView.as_view(), name="assignment-list"),
+    path("plans/", plans.PlanListView.as_view(), name="plan-list"),
+    path("reports/", reports.ReportListView.as_view(), name="report-list"),
     path("reports/<int:pk>/", reports.ReportDetailView.as_view(), name="report-detail"),
+    path("reports/<int:pk>/print/", prints.ReportPrintView.as_view(), name="report-print"),
     path("reports/<int:pk>/edit/", reports.ReportEditView.as_view(), name="report-edit"),
     path(
         "reports/<int:pk>/autosave/", reports.ReportAutosaveView.as_view(), name="report-autosave"
@@ -84,6 +93,7 @@ urlpatterns = [
         name="report-return",
     ),
     path("plans/<int:pk>/", plans.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/print/", prints.PlanPrintView.as_view(), name="plan-print"),
     path("plans/<int:pk>/edit/", plans.PlanEditView.as_view(), name="plan-edit"),
     path(
         "plans/<int:pk>/approve/",

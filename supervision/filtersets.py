@@ -10,8 +10,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.choices import UnitKind
+from core.filtersets import ScopedModelChoiceFilter
 from core.forms import DateInput
 from core.selectors import leader_list, unit_list
+from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_list
 
 from .choices import Category, Colour, Level, TicketState, Urgency
 from .models import Ticket
@@ -28,6 +31,13 @@ def responsible_unit_choices(request):
 
 def region_choices(request):
     return unit_list(user=getattr(request, "user", None)).filter(kind=UnitKind.GOVERNMENT)
+
+
+def enterprise_choices(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return Enterprise.objects.none()
+    return enterprise_list(user=user).order_by("name", "pk")
 
 
 def leader_filter_choices(request):
@@ -83,8 +93,11 @@ class TicketFilterSet(django_filters.FilterSet):
     responsible_unit = django_filters.ModelChoiceFilter(
         label=_("承办单位"), queryset=responsible_unit_choices, empty_label=ANY
     )
-    # A plain id, as on the other lists: a choice list would reveal enterprises out of scope.
-    enterprise = django_filters.NumberFilter(label=_("企业编号"))
+    # The enterprises the user may see, by name; the API keeps `enterprise=<id>`, and an id out
+    # of scope matches nothing (as one that does not exist), so nothing is disclosed.
+    enterprise = ScopedModelChoiceFilter(
+        label=_("企业"), queryset=enterprise_choices, empty_label=ANY
+    )
     region = django_filters.ModelChoiceFilter(
         label=_("所属区域"), queryset=region_choices, empty_label=ANY, method="filter_region"
     )

@@ -8,13 +8,18 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import DetailView
 
 from core import services as core_services
+from core.exports import Column
+from core.permissions import may_reset_password
 from core.roles import actor_for
 from core.views import (
     FilteredListView,
@@ -24,7 +29,7 @@ from core.views import (
     ServiceUpdateView,
 )
 from stationing import services
-from stationing.filtersets import CadreFilterSet, ProgrammeFilterSet
+from stationing.filtersets import AssignmentFilterSet, CadreFilterSet, ProgrammeFilterSet
 from stationing.forms.organisation import (
     AssignmentCreateForm,
     AssignmentUpdateForm,
@@ -49,10 +54,44 @@ PROGRAMME_FIELDSETS = [
 # --- Cadres -----------------------------------------------------------------------------------
 
 
+def _stationed_at(cadre) -> str:
+    return "、".join(assignment.enterprise.name for assignment in cadre.stationings)
+
+
+CADRE_EXPORT_COLUMNS = [
+    Column(_("姓名"), "name"),
+    Column(_("手机号"), "phone"),
+    Column(_("派出单位"), "unit.name", width=24),
+    Column(_("职级"), "get_rank_display"),
+    Column(_("职务"), "title"),
+    Column(_("驻点企业"), _stationed_at, width=40),
+]
+
+ASSIGNMENT_EXPORT_COLUMNS = [
+    Column(_("驻企批次"), "programme.name", width=24),
+    Column(_("企业"), "enterprise.name", width=28),
+    Column(_("所属区域"), "enterprise.region.name"),
+    Column(_("驻企干部"), "cadre.name"),
+    Column(_("派出单位"), "cadre.unit.name", width=24),
+    Column(_("工作组"), "work_group.name"),
+    Column(_("角色"), "get_role_display"),
+    Column(_("开始日期"), "start_date"),
+    Column(_("结束日期"), "end_date"),
+]
+
+
 class CadreListView(FilteredListView):
     template_name = "stationing/organisation/cadre_list.html"
     filterset_class = CadreFilterSet
     context_object_name = "cadres"
+    # Names in natural (pinyin) order through sort_key, units in tree order.
+    sort_fields = {
+        "name": (_("姓名"), ("sort_key",)),
+        "unit": (_("派出单位"), ("unit__tree_key",)),
+    }
+    default_sort = "name"
+    export_columns = CADRE_EXPORT_COLUMNS
+    export_title = _("驻企干部")
 
     def get_base_queryset(self):
         user = self.request.user
@@ -85,7 +124,32 @@ class CadreDetailView(PortalLoginRequiredMixin, DetailView):
             .order_by("-start_date")
         )
         context["can_edit"] = bool(may_set_up(self.request.user))
+        context["can_reset_password"] = bool(
+            may_reset_password(self.request.user, self.object.user)
+        )
         return context
+
+
+class AssignmentListView(FilteredListView):
+    """Every stationing the user may see, filtered (programme, unit, work group, enterprise…),
+    sortable and exportable; the programme page links here with its programme chosen."""
+
+    template_name = "stationing/organisation/assignment_list.html"
+    filterset_class = AssignmentFilterSet
+    context_object_name = "assignments"
+    sort_fields = {
+        "enterprise": (_("企业"), ("enterprise__sort_key",)),
+        "cadre": (_("驻企干部"), ("cadre__sort_key",)),
+        "unit": (_("派出单位"), ("cadre__unit__tree_key",)),
+        "programme": (_("驻企批次"), ("programme__start_date", "programme__sort_key")),
+        "work_group": (_("工作组"), ("work_group__sort_key",)),
+        "start_date": (_("开始日期"), ("start_date",)),
+    }
+    export_columns = ASSIGNMENT_EXPORT_COLUMNS
+    export_title = _("驻企安排")
+
+    def get_base_queryset(self):
+        return assignment_list(user=self.request.user)
 
 
 class SetUpRequiredMixin(RoleRequiredMixin):
@@ -106,6 +170,7 @@ class UserFormKwargsMixin:
 class CadreCreateView(UserFormKwargsMixin, SetUpRequiredMixin, ServiceFormView):
     form_class = CadreCreateForm
     title = _("新增驻企干部")
+    breadcrumb_parents = ((_("驻企干部"), reverse_lazy("cadre-list")),)
 
     def get_cancel_url(self):
         return reverse("cadre-list")
@@ -120,10 +185,31 @@ class CadreCreateView(UserFormKwargsMixin, SetUpRequiredMixin, ServiceFormView):
 class CadreUpdateView(UserFormKwargsMixin, SetUpRequiredMixin, ServiceUpdateView):
     form_class = CadreUpdateForm
     title = _("修改驻企干部信息")
+    breadcrumb_parents = ((_("驻企干部"), reverse_lazy("cadre-list")),)
     selector = cadre_list
     update_service = core_services.profile_update
     object_kwarg = "profile"
     detail_url_name = "cadre-detail"
+
+
+class CadrePasswordResetView(SetUpRequiredMixin, View):
+    """The office resets a cadre's password (POST, after the detail page's confirmation).
+
+    The answer is rendered, not redirected to: a temporary password is shown this once and kept
+    nowhere else (not in a message cookie), and the page is not cached."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        cadre = get_object_or_404(cadre_list(user=request.user).select_related("user"), pk=pk)
+        result = core_services.user_password_reset(user=cadre.user, by=request.user)
+        response = TemplateResponse(
+            request,
+            "stationing/organisation/cadre_password_reset.html",
+            {"cadre": cadre, "result": result},
+        )
+        add_never_cache_headers(response)
+        return response
 
 
 # --- Programmes -------------------------------------------------------------------------------
@@ -192,6 +278,7 @@ class ProgrammeDetailView(PortalLoginRequiredMixin, DetailView):
 class ProgrammeCreateView(UserFormKwargsMixin, SetUpRequiredMixin, ServiceFormView):
     form_class = ProgrammeCreateForm
     title = _("新建驻企批次")
+    breadcrumb_parents = ((_("驻企批次"), reverse_lazy("programme-list")),)
     fieldsets = PROGRAMME_FIELDSETS
 
     def get_initial(self):
@@ -211,6 +298,7 @@ class ProgrammeCreateView(UserFormKwargsMixin, SetUpRequiredMixin, ServiceFormVi
 class ProgrammeUpdateView(UserFormKwargsMixin, SetUpRequiredMixin, ServiceUpdateView):
     form_class = ProgrammeUpdateForm
     title = _("修改驻企批次")
+    breadcrumb_parents = ((_("驻企批次"), reverse_lazy("programme-list")),)
     fieldsets = PROGRAMME_FIELDSETS
     selector = programme_list
     update_service = services.programme_update
@@ -239,6 +327,12 @@ class ProgrammeChildMixin(UserFormKwargsMixin, SetUpRequiredMixin):
 
     def get_cancel_url(self):
         return reverse("programme-detail", args=[self.programme.pk])
+
+    def get_breadcrumb_parents(self):
+        return [
+            (_("驻企批次"), reverse("programme-list")),
+            (self.programme.name, reverse("programme-detail", args=[self.programme.pk])),
+        ]
 
     def get_success_url_for(self, obj):
         return reverse("programme-detail", args=[self.programme.pk])

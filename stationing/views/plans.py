@@ -9,14 +9,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.exports import Column
 from core.locking import StaleEditError
-from core.views import OfficeOrLeaderRequiredMixin, PortalLoginRequiredMixin
+from core.views import (
+    FilteredListView,
+    OfficeOrLeaderRequiredMixin,
+    PortalLoginRequiredMixin,
+    QueueMixin,
+)
 from stationing.forms.plans import PlanDecisionForm, PlanForm, read_plan_items
 
 from ..choices import PlanState, TaskArea
+from ..filtersets import WorkPlanFilterSet
 from ..permissions import may_decide, may_edit_work_plan, may_write_plan, may_write_work_plan
 from ..selectors import (
     assignment_list,
@@ -192,6 +200,7 @@ class PlanDetailView(PortalLoginRequiredMixin, TemplateView):
             decision_form=PlanDecisionForm(),
             due=due,
             overdue=plan_is_overdue(due_date=due, first_submitted_at=plan.first_submitted_at),
+            queue=PlanQueueView.navigation(self.request, plan.pk),
         )
         return context
 
@@ -215,22 +224,74 @@ class PlanDecisionView(PortalLoginRequiredMixin, View):
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
+            if PlanQueueView.queue_query(request.POST) is not None:
+                # Back to the same plan, still within the queue.
+                return redirect(PlanQueueView.stay_url(request, pk))
+        # Decided from the queue: on to the next plan waiting under the same filters.
+        queue_next = PlanQueueView.after_decision_url(request, pk)
+        if queue_next:
+            return redirect(queue_next)
         next_url = request.POST.get("next")
         if next_url and next_url.startswith("/") and not next_url.startswith("//"):
             return redirect(next_url)
         return redirect("plan-detail", pk=pk)
 
 
-class PlanQueueView(OfficeOrLeaderRequiredMixin, TemplateView):
-    """Plans waiting for approval, and stationings whose plan is overdue."""
+PLAN_EXPORT_COLUMNS = [
+    Column(gettext_lazy("企业"), "enterprise.name", width=28),
+    Column(gettext_lazy("所属区域"), "enterprise.region.name"),
+    Column(gettext_lazy("驻企批次"), "programme.name", width=24),
+    Column(gettext_lazy("状态"), "get_state_display"),
+    Column(gettext_lazy("已报送版本数"), "latest_number"),
+    Column(gettext_lazy("现行批准版本"), "approved_number"),
+    Column(gettext_lazy("首次报送时间"), "first_submitted_at"),
+    Column(gettext_lazy("更新时间"), "updated_at"),
+]
+
+PLAN_SORT_FIELDS = {
+    "enterprise": (gettext_lazy("企业"), ("enterprise__sort_key",)),
+    "programme": (gettext_lazy("驻企批次"), ("programme__start_date", "programme__sort_key")),
+    "state": (gettext_lazy("状态"), ("state",)),
+    "first_submitted_at": (gettext_lazy("首次报送时间"), ("first_submitted_at",)),
+    "updated_at": (gettext_lazy("更新时间"), ("updated_at",)),
+}
+
+
+class PlanListView(FilteredListView):
+    """Every work plan the user may see: by programme, state, dispatching unit, enterprise."""
+
+    template_name = "stationing/plans/plan_list.html"
+    filterset_class = WorkPlanFilterSet
+    context_object_name = "plans"
+    sort_fields = PLAN_SORT_FIELDS
+    export_columns = PLAN_EXPORT_COLUMNS
+    export_title = gettext_lazy("工作计划")
+
+    def get_base_queryset(self):
+        return work_plan_list(user=self.request.user)
+
+
+class PlanQueueView(QueueMixin, OfficeOrLeaderRequiredMixin, FilteredListView):
+    """Plans waiting for approval (oldest first, filtered, paged, exportable), and stationings
+    whose plan is overdue. A plan opened from here offers 审阅下一份."""
 
     template_name = "stationing/plans/plan_queue.html"
+    filterset_class = WorkPlanFilterSet
+    context_object_name = "queue"
+    hidden_filters = ("state",)
+    sort_fields = PLAN_SORT_FIELDS
+    export_columns = PLAN_EXPORT_COLUMNS
+    export_title = gettext_lazy("待审批的工作计划")
+    queue_url_name = "plan-queue"
+    detail_url_name = "plan-detail"
+
+    def get_base_queryset(self):
+        return plan_approval_queue(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(
-            queue=plan_approval_queue(user=user),
             overdue=overdue_plan_list(user=user),
             can_decide=bool(may_decide(user)),
         )

@@ -16,18 +16,26 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from core.choices import UnitKind
+from core.exports import Column
 from core.forms import apply_validation_error
 from core.locking import StaleEditError
 from core.selectors import unit_list
-from core.views import OfficeOrLeaderRequiredMixin, PortalLoginRequiredMixin, xlsx_response
+from core.views import (
+    FilteredListView,
+    OfficeOrLeaderRequiredMixin,
+    PortalLoginRequiredMixin,
+    QueueMixin,
+    xlsx_response,
+)
 
 from ..choices import PeriodStatus, ReportRating, ReportState
 from ..exports import matrix_workbook, truancy_workbook
-from ..filtersets import AssignmentFilterSet
+from ..filtersets import AssignmentFilterSet, ProgressReportFilterSet
 from ..forms.reports import ReportForm, ReturnForm, ReviewForm, read_item_progress
 from ..models import ReportPeriod
 from ..permissions import (
@@ -313,6 +321,7 @@ class ReportDetailView(PortalLoginRequiredMixin, TemplateView):
             review_form=ReviewForm(),
             return_form=ReturnForm(),
             status=period_status(report=report, period=report.period, now=timezone.localtime()),
+            queue=ReportQueueView.navigation(self.request, report.pk),
         )
         return context
 
@@ -330,7 +339,7 @@ class ReportDecisionView(PortalLoginRequiredMixin, View):
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
-            return redirect("report-detail", pk=pk)
+            return redirect(ReportQueueView.stay_url(request, pk))
         try:
             if self.action == "review":
                 report_review(report=report, by=request.user, **form.cleaned_data)
@@ -341,6 +350,14 @@ class ReportDecisionView(PortalLoginRequiredMixin, View):
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
+            if ReportQueueView.queue_query(request.POST) is not None:
+                # Back to the same report, still within the queue.
+                return redirect(ReportQueueView.stay_url(request, pk))
+        else:
+            # Decided from the queue: on to the next report waiting under the same filters.
+            queue_next = ReportQueueView.after_decision_url(request, pk)
+            if queue_next:
+                return redirect(queue_next)
         next_url = request.POST.get("next")
         if next_url and next_url.startswith("/") and not next_url.startswith("//"):
             return redirect(next_url)
@@ -429,10 +446,70 @@ def matrix_cell_renderer():
     return render
 
 
-class ReportQueueView(OfficeOrLeaderRequiredMixin, TemplateView):
-    template_name = "stationing/reports/report_queue.html"
+def _rating(report) -> str:
+    return report.get_rating_display() if report.rating else ""
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["queue"] = report_review_queue(user=self.request.user)
-        return context
+
+REPORT_EXPORT_COLUMNS = [
+    Column(gettext_lazy("驻企干部"), "assignment.cadre.name"),
+    Column(gettext_lazy("派出单位"), "assignment.cadre.unit.name", width=24),
+    Column(gettext_lazy("企业"), "assignment.enterprise.name", width=28),
+    Column(gettext_lazy("驻企批次"), "assignment.programme.name", width=24),
+    Column(gettext_lazy("工作组"), "assignment.work_group.name"),
+    Column(gettext_lazy("报告期"), lambda report: report.period.label),
+    Column(gettext_lazy("状态"), "get_state_display"),
+    Column(gettext_lazy("报送时间"), "submitted_at"),
+    Column(gettext_lazy("逾期报送"), "is_late"),
+    Column(gettext_lazy("报送次数"), "submission_count"),
+    Column(gettext_lazy("本期在企天数"), "days_on_site"),
+    Column(gettext_lazy("评价"), _rating),
+    Column(gettext_lazy("审阅意见"), "review_comment", width=40),
+    Column(gettext_lazy("审阅时间"), "reviewed_at"),
+]
+
+REPORT_SORT_FIELDS = {
+    "cadre": (gettext_lazy("驻企干部"), ("assignment__cadre__sort_key",)),
+    "unit": (gettext_lazy("派出单位"), ("assignment__cadre__unit__tree_key",)),
+    "enterprise": (gettext_lazy("企业"), ("assignment__enterprise__sort_key",)),
+    "period": (gettext_lazy("报告期"), ("period__start",)),
+    "state": (gettext_lazy("状态"), ("state",)),
+    "submitted_at": (gettext_lazy("报送时间"), ("submitted_at",)),
+    "rating": (gettext_lazy("评价"), ("rating",)),
+}
+
+
+class ReportListView(FilteredListView):
+    """Every half-monthly report the user may read: by programme, period, unit, state,
+    lateness, rating; sortable and exportable."""
+
+    template_name = "stationing/reports/report_list.html"
+    filterset_class = ProgressReportFilterSet
+    context_object_name = "reports"
+    sort_fields = REPORT_SORT_FIELDS
+    export_columns = REPORT_EXPORT_COLUMNS
+    export_title = gettext_lazy("半月报")
+
+    def get_base_queryset(self):
+        return report_list(user=self.request.user)
+
+
+class ReportQueueView(QueueMixin, OfficeOrLeaderRequiredMixin, FilteredListView):
+    """Reports waiting for review, oldest first: filtered (programme, unit, period, late…),
+    counted, paged, exportable. A report opened from here offers 审阅下一份, and after a
+    review or return the reviewer lands on the next one under the same filters."""
+
+    template_name = "stationing/reports/report_queue.html"
+    filterset_class = ProgressReportFilterSet
+    context_object_name = "queue"
+    hidden_filters = ("state", "rating", "assignment")
+    sort_fields = {
+        key: REPORT_SORT_FIELDS[key]
+        for key in ("cadre", "unit", "enterprise", "period", "submitted_at")
+    }
+    export_columns = REPORT_EXPORT_COLUMNS[:10]
+    export_title = gettext_lazy("待审阅的半月报")
+    queue_url_name = "report-queue"
+    detail_url_name = "report-detail"
+
+    def get_base_queryset(self):
+        return report_review_queue(user=self.request.user)

@@ -25,6 +25,7 @@ from django.views.generic import ListView, TemplateView
 
 from core.choices import Role
 from core.dates import local_date
+from core.exports import Column
 from core.forms import apply_validation_error
 from core.permissions import is_office
 from core.roles import actor_for
@@ -38,7 +39,7 @@ from core.views import (
 from stationing.selectors import report_list
 
 from .. import attachments, permissions, selectors, services, steps
-from ..choices import ExtensionState, TicketState
+from ..choices import Colour, ExtensionState, TicketState
 from ..filtersets import TicketFilterSet
 from ..forms import tickets as forms
 from ..workdays import WorkCalendar, colour, working_days_left
@@ -63,10 +64,55 @@ def annotate_clock(tickets, now: datetime.datetime | None = None) -> None:
         )
 
 
-class TicketListView(FilteredListView):
+def _person(user) -> str:
+    return getattr(getattr(user, "profile", None), "name", "") or getattr(user, "username", "")
+
+
+def _colour_label(ticket) -> str:
+    return str(dict(Colour.choices).get(ticket.colour, "")) if ticket.colour else ""
+
+
+TICKET_EXPORT_COLUMNS = [
+    Column(gettext_lazy("编号"), "number"),
+    Column(gettext_lazy("标题"), "title", width=40),
+    Column(gettext_lazy("企业"), "enterprise.name", width=28),
+    Column(gettext_lazy("类别"), "get_category_display"),
+    Column(gettext_lazy("紧急程度"), "get_urgency_display"),
+    Column(gettext_lazy("层级"), "get_level_display"),
+    Column(gettext_lazy("状态"), "get_state_display"),
+    Column(gettext_lazy("承办单位"), "responsible_unit.name", width=24),
+    Column(gettext_lazy("包案领导"), lambda t: _person(t.leader) if t.leader_id else ""),
+    Column(gettext_lazy("提出人"), lambda t: _person(t.raised_by) if t.raised_by_id else ""),
+    Column(gettext_lazy("提出时间"), "created_at"),
+    Column(gettext_lazy("办结期限"), "deadline"),
+    Column(gettext_lazy("亮牌"), _colour_label),
+    Column(gettext_lazy("剩余工作日"), "days_left"),
+    Column(gettext_lazy("督办"), "is_urged"),
+    Column(gettext_lazy("办结时间"), "closed_at"),
+    Column(gettext_lazy("满意度"), "get_satisfaction_display"),
+]
+
+
+class TicketSortingMixin:
+    """The ticket lists' sortable columns and export (TicketFilterSet's `ordering`); the
+    urgency order (red, yellow, nearest deadline) is the default and has one direction."""
+
+    sort_columns = ("urgency", "deadline", "created_at", "number")
+    default_sort = "urgency"
+    one_way_sorts = ("urgency",)
+    export_columns = TICKET_EXPORT_COLUMNS
+
+    def get_export_rows(self, queryset):
+        tickets = list(queryset)
+        annotate_clock(tickets)
+        return tickets
+
+
+class TicketListView(TicketSortingMixin, FilteredListView):
     template_name = "supervision/tickets/ticket_list.html"
     filterset_class = TicketFilterSet
     context_object_name = "tickets"
+    export_title = gettext_lazy("企业诉求")
 
     def get_base_queryset(self):
         # Red, then yellow, then the nearest deadline, unless a column header asks otherwise.
@@ -97,44 +143,17 @@ class TicketListView(FilteredListView):
         context["is_leader"] = actor_for(self.request.user).has(Role.LEADER)
         context["current_awaiting"] = self.request.GET.get("awaiting", "")
         context["current_led"] = self.request.GET.get("led_by_me", "") == "true"
-        context.update(sort_links(self.request))
         return context
 
 
-SORT_COLUMNS = (
-    ("urgency", gettext_lazy("亮牌与期限")),
-    ("deadline", gettext_lazy("办结期限")),
-    ("created_at", gettext_lazy("提出时间")),
-    ("number", gettext_lazy("编号")),
-)
-
-
-def sort_links(request) -> dict:
-    """The sortable column headers: each toggles between ascending and descending (the
-    urgency order has one direction); the current one is marked with an arrow."""
-    current = request.GET.get("ordering", "") or "urgency"
-    columns = []
-    for key, label in SORT_COLUMNS:
-        active = current.lstrip("-") == key
-        if key == "urgency":
-            target, arrow = "urgency", ""
-        elif active and not current.startswith("-"):
-            target, arrow = f"-{key}", "↑"
-        else:
-            target, arrow = key, "↓" if active else ""
-        columns.append(
-            {"key": key, "label": label, "target": target, "active": active, "arrow": arrow}
-        )
-    return {"sort_columns": columns}
-
-
-class TicketInboxView(RoleRequiredMixin, FilteredListView):
+class TicketInboxView(TicketSortingMixin, RoleRequiredMixin, FilteredListView):
     """The department's inbox: its unit's tickets whose clock runs, most urgent first, with the
     same filters and sortable columns as the ticket list (one TicketFilterSet)."""
 
     template_name = "supervision/tickets/ticket_inbox.html"
     filterset_class = TicketFilterSet
     context_object_name = "tickets"
+    export_title = gettext_lazy("待办诉求")
 
     def has_permission(self):
         return bool(permissions.may_use_inbox(self.request.user))
@@ -145,7 +164,6 @@ class TicketInboxView(RoleRequiredMixin, FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         annotate_clock(context["tickets"])
-        context.update(sort_links(self.request))
         context["unit"] = (
             unit_list(user=self.request.user)
             .filter(pk=actor_for(self.request.user).unit_id)

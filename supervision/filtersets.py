@@ -37,7 +37,7 @@ def enterprise_choices(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return Enterprise.objects.none()
-    return enterprise_list(user=user).order_by("name", "pk")
+    return enterprise_list(user=user).order_by("sort_key", "pk")
 
 
 def leader_filter_choices(request):

@@ -197,6 +197,11 @@ class Matrix:
     def rows(self) -> list[MatrixRow]:
         return [row for _unit, rows in self.groups for row in rows]
 
+    @property
+    def missed(self) -> int:
+        """Reports missed in all rows: the total the page shows above the matrix."""
+        return sum(row.missed for row in self.rows)
+
 
 def submission_matrix(
     *, user: User, programme: Programme, assignments: QuerySet | None = None, now=None

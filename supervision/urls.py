@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, tickets
+from .views import calendar, prints, tickets
 
 urlpatterns = [
     path("", tickets.TicketListView.as_view(), name="ticket-list"),
@@ -33,5 +33,7 @@ urlpatterns = [
         "attachments/<int:pk>/", tickets.AttachmentDownloadView.as_view(), name="ticket-attachment"
     ),
     path("<int:pk>/", tickets.TicketDetailView.as_view(), name="ticket-detail"),
+    # Before the action pattern, which would take "print" for a step's slug.
+    path("<int:pk>/print/", prints.TicketPrintView.as_view(), name="ticket-print"),
     path("<int:pk>/<slug:action>/", tickets.TicketActionView.as_view(), name="ticket-action"),
 ]

@@ -40,6 +40,7 @@ from .reports import (
     submission_matrix,
     truancy_list,
 )
+from .todo import PeriodTodo, StationingTodo, cadre_stationing_todo
 
 __all__ = [
     "HANDED_IN_STATES",
@@ -47,10 +48,13 @@ __all__ = [
     "Matrix",
     "MatrixReport",
     "MatrixRow",
+    "PeriodTodo",
+    "StationingTodo",
     "SubmissionLateness",
     "assignment_covers",
     "assignment_list",
     "assignments_owing_report",
+    "cadre_stationing_todo",
     "cadre_list",
     "cadre_unit_list",
     "covering_assignments",

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from stationing.choices import PeriodStatus, PlanState
 
@@ -33,3 +34,15 @@ def period_status_label(status) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def due_days_label(days) -> str:
+    """Calendar days to a report or plan's due day: '还剩 3 天' / '今天截止' / '已逾期 2 天'."""
+    if days is None:
+        return ""
+    if days > 0:
+        return _("还剩 %(n)d 天") % {"n": days}
+    if days == 0:
+        return _("今天截止")
+    return _("已逾期 %(n)d 天") % {"n": -days}

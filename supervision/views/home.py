@@ -12,8 +12,19 @@ from core.roles import actor_for
 from core.selectors import profile_for
 from core.views import PortalLoginRequiredMixin
 from enterprises.selectors import enterprise_list
-from stationing.permissions import may_see_overview
-from stationing.selectors import assignment_list, cadre_list, programme_list
+from stationing.permissions import (
+    may_edit_report,
+    may_edit_work_plan,
+    may_see_overview,
+    may_write_plan,
+    may_write_report,
+)
+from stationing.selectors import (
+    assignment_list,
+    cadre_list,
+    cadre_stationing_todo,
+    programme_list,
+)
 
 from .. import permissions, selectors
 
@@ -50,7 +61,7 @@ class HomeView(PortalLoginRequiredMixin, TemplateView):
                 "assignments": assignment_list(user=user).count(),
             }
         if actor.has(Role.CADRE):
-            context["my_assignments"] = assignment_list(user=user).filter(cadre_id=actor.profile_id)
+            context["my_assignments"] = cadre_assignments(user, actor.profile_id)
         if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
             context["my_enterprise"] = (
                 enterprise_list(user=user).filter(pk=actor.enterprise_id).first()
@@ -59,3 +70,30 @@ class HomeView(PortalLoginRequiredMixin, TemplateView):
                 enterprise_id=actor.enterprise_id
             )
         return context
+
+
+def cadre_assignments(user, profile_id) -> list:
+    """The cadre's stationings; an active one carries `todo` (stationing.selectors'
+    cadre_stationing_todo: this period's report and the plan) with what the cadre may do about
+    each: fill the report in (填报) or only read it (查看), write the plan or only read it."""
+    assignments = list(assignment_list(user=user).filter(cadre_id=profile_id))
+    todo = {row.assignment.pk: row for row in cadre_stationing_todo(user=user)}
+    for assignment in assignments:
+        row = todo.get(assignment.pk)
+        assignment.todo = row
+        if row is None:
+            continue
+        for entry in row.periods:
+            entry.can_write = bool(
+                may_edit_report(user, entry.report)
+                if entry.report is not None
+                else may_write_report(user, assignment)
+            )
+        row.can_write_plan = bool(
+            may_edit_work_plan(user, row.plan)
+            if row.plan is not None
+            else may_write_plan(
+                user, programme_id=assignment.programme_id, enterprise_id=assignment.enterprise_id
+            )
+        )
+    return assignments

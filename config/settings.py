@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -146,6 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A password reset link (e-mailed to the user, or asked for by the office) works this long.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -246,6 +249,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Portal ---------------------------------------------------------------------------------
 PAGE_SIZE = envint("PAGE_SIZE", 25)
+# A list filter's empty choice reads 全部 (all), not django-filter's "---------". The forms'
+# own empty choices read 请选择… (core.forms.PortalFormMixin).
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")
 
 LOGGING = {
     "version": 1,

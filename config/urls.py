@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", HomeView.as_view(), name="home"),
+    path("password/", include("core.urls")),
     path("", include("stationing.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("tickets/", include("supervision.urls")),

@@ -2,14 +2,23 @@
 hidden version and form-token fields, and mapping a service's ValidationError onto a form."""
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
     FieldDoesNotExist,
     ValidationError,
 )
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.boundfield import BoundField
+from django.forms.utils import pretty_name
+from django.utils import translation
+from django.utils.choices import CallableChoiceIterator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from .idempotency import new_token
+from .services import password_reset_email_send
 
 SMALL_CSS = {
     "form-select": "form-select form-select-sm",
@@ -42,8 +51,99 @@ class PortalBoundField(BoundField):
         return attrs
 
 
+# The prompt of an empty choice, instead of Django's "---------".
+EMPTY_CHOICE_LABEL = gettext_lazy("请选择…")
+_DASHES = BLANK_CHOICE_DASH[0][1]
+
+
+def _framework_message(field, key: str):
+    """Django's own message `key` of this field, or None when the field's class (ours, such
+    as enterprises' MonthField) says something of its own."""
+    for cls in type(field).__mro__:
+        messages = cls.__dict__.get("default_error_messages", {})
+        if key in messages:
+            return messages[key] if cls.__module__.startswith("django.") else None
+    return None
+
+
+def _translated(message: str, msgid: str) -> bool:
+    """In another language than Chinese, a message not yet in the catalogue would show the
+    Chinese source: keep Django's own (translated) message instead."""
+    return message != msgid or (translation.get_language() or "").startswith("zh")
+
+
+def _is_choice(field) -> bool:
+    return isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
+        field.widget, forms.Select | forms.SelectMultiple | forms.RadioSelect
+    )
+
+
+def named_messages(field, label: str) -> dict:
+    """Required and invalid messages that name the field: 请填写“企业名称”。, not 这个字段是必填项。
+
+    `%` in the label is doubled: Django formats some of these messages with params."""
+    if isinstance(field, forms.FileField):
+        required = gettext_noop("请上传“%(field)s”。")
+    elif isinstance(field, forms.BooleanField):
+        required = gettext_noop("请勾选“%(field)s”。")
+    elif _is_choice(field):
+        required = gettext_noop("请选择“%(field)s”。")
+    else:
+        required = gettext_noop("请填写“%(field)s”。")
+    msgids = {
+        "required": required,
+        "invalid": gettext_noop("“%(field)s”的格式不正确，请重新填写。"),
+        "invalid_choice": gettext_noop("“%(field)s”中没有所选的选项，请重新选择。"),
+        "invalid_list": gettext_noop("请选择“%(field)s”。"),
+        "invalid_pk_value": gettext_noop("“%(field)s”中没有所选的选项，请重新选择。"),
+    }
+    params = {"field": label.replace("%", "%%")}
+    named = {}
+    for key, msgid in msgids.items():
+        message = _(msgid)
+        if _translated(message, msgid):
+            named[key] = message % params
+    return named
+
+
+def _prompt_choices(choices):
+    """The choices with Django's "---------" empty label replaced by 请选择…."""
+    return [
+        (value, EMPTY_CHOICE_LABEL if value in ("", None) and label == _DASHES else label)
+        for value, label in choices
+    ]
+
+
 class PortalFormMixin:
+    """Bootstrap classes on widgets (PortalBoundField), and no framework defaults shown to users:
+    empty choices read 请选择… instead of "---------", and the required and invalid messages name
+    the field. Messages a form sets itself are left alone; hidden fields keep Django's own."""
+
     bound_field_class = PortalBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            self._prompt_empty_choice(field)
+            if field.widget.is_hidden:
+                continue
+            label = str(field.label) if field.label else pretty_name(name)
+            for key, message in named_messages(field, label).items():
+                default = _framework_message(field, key)
+                if default is not None and field.error_messages.get(key) is default:
+                    field.error_messages[key] = message
+
+    @staticmethod
+    def _prompt_empty_choice(field) -> None:
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label == _DASHES:
+                field.empty_label = EMPTY_CHOICE_LABEL
+        elif isinstance(field, forms.ChoiceField) and not isinstance(
+            field.choices, CallableChoiceIterator
+        ):
+            choices = list(field.choices)
+            if any(label == _DASHES for _value, label in choices):
+                field.choices = _prompt_choices(choices)
 
 
 class PortalForm(PortalFormMixin, forms.Form):
@@ -55,6 +155,36 @@ class PortalModelForm(PortalFormMixin, forms.ModelForm):
 
     The service does the write (and validates again with full_clean, inside its transaction).
     """
+
+
+class PasswordResetRequestForm(PortalFormMixin, auth_forms.PasswordResetForm):
+    """忘记密码: the e-mail address a user registered. The page says the same whether or not the
+    address is known (PasswordResetView redirects to the same page either way)."""
+
+    email = forms.EmailField(
+        label=gettext_lazy("登记的电子邮箱"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+
+    def get_users(self, email):
+        """Unlike Django's default, people the office created without a password (unusable
+        until they set one) may ask for the link too: every login here is local."""
+        matching = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in matching if user.email.casefold() == email.casefold())
+
+    def save(self, **kwargs):
+        # One e-mail builder for this page and the office's reset (core.services).
+        for user in self.get_users(self.cleaned_data["email"]):
+            password_reset_email_send(user=user)
+
+
+class PortalSetPasswordForm(PortalFormMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class PortalPasswordChangeForm(PortalFormMixin, auth_forms.PasswordChangeForm):
+    pass
 
 
 class DateInput(forms.DateInput):

@@ -48,3 +48,13 @@ def is_office_or_leader(user: User) -> Verdict:
     return allow_if(
         actor.is_office or actor.sees_programmes_of_unit, _("只有督查室和领导可以查看。")
     )
+
+
+def may_reset_password(user: User, target: User) -> Verdict:
+    """The office resets the password of the people it looks after; never its own here (that is
+    /password/change/) nor a superuser's (that is the admin's)."""
+    if not actor_for(user).is_office:
+        return Verdict(False, str(_("只有督查室可以重设他人的密码。")))
+    if target.pk == user.pk:
+        return Verdict(False, str(_("请在“修改密码”中修改自己的密码。")))
+    return allow_if(not target.is_superuser, _("不能重设系统管理员的密码。"))

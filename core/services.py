@@ -5,15 +5,29 @@ these models. Each function validates (full_clean), records who changed what, an
 version so stale edits are refused.
 """
 
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .choices import Role
-from .locking import create_tracked, save_versioned
+from .locking import create_tracked, save_new_version, save_versioned
 from .models import Profile, Unit
+from .permissions import may_reset_password
 from .roles import forget_actor
+
+logger = logging.getLogger(__name__)
 
 
 def ensure_role_groups() -> dict[str, Group]:
@@ -92,3 +106,91 @@ def profile_update(
         fields["phone"] = fields["phone"] or None
         _check_phone_free(fields["phone"], exclude_profile_id=profile.pk)
     return save_versioned(profile, by=by, expected_version=expected_version, fields=fields)
+
+
+# --- Passwords --------------------------------------------------------------------------------
+
+# No 0/O, 1/l/I: the office reads the temporary password out on the phone.
+TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
+TEMPORARY_PASSWORD_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class PasswordResetResult:
+    """What the office is told: the temporary password (shown once, never stored in clear), or
+    the address the reset link went to."""
+
+    temporary_password: str = ""
+    emailed_to: str = ""
+
+
+def password_reset_link(user: User) -> str:
+    """The one-time link to set a new password (Django's PasswordResetConfirmView)."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
+def password_reset_email_send(*, user: User, by_office: bool = False) -> None:
+    """E-mail `user` a link to set a new password, in Chinese (after the transaction commits).
+
+    Both the 忘记密码 page and the office's reset send this one e-mail."""
+    if not user.email:
+        return
+    profile = Profile.objects.filter(user=user).first()
+    context = {
+        "name": profile.name if profile else user.get_username(),
+        "username": user.get_username(),
+        "link": password_reset_link(user),
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)),
+        "by_office": by_office,
+        "site_url": settings.SITE_URL,
+    }
+    subject = "".join(
+        render_to_string("registration/password_reset_subject.txt", context).splitlines()
+    )
+    body = render_to_string("registration/password_reset_email.html", context)
+    address = user.email
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+
+
+@transaction.atomic
+def user_password_reset(*, user: User, by: User) -> PasswordResetResult:
+    """The office resets someone's password.
+
+    1. Refused unless `by` may (core.permissions.may_reset_password).
+    2. With an e-mail address: the old password stops working at once (unusable) and the person
+       is e-mailed a link to choose a new one. Without: a temporary password is set and returned
+       for the office to pass on, once; the person changes it at /password/change/.
+    3. Either way their open sessions end (the password hash changed), and the profile records
+       who reset it and when (updated_by, updated_at, a new version); the log says so too.
+    """
+    may_reset_password(by, user).check()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        password_reset_email_send(user=user, by_office=True)
+        result = PasswordResetResult(emailed_to=user.email)
+    else:
+        temporary = "".join(
+            secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _i in range(TEMPORARY_PASSWORD_LENGTH)
+        )
+        user.set_password(temporary)
+        user.save(update_fields=["password"])
+        result = PasswordResetResult(temporary_password=temporary)
+    profile = Profile.objects.select_for_update().filter(user=user).first()
+    if profile is not None:
+        save_new_version(profile, by=by, update_fields=["version", "updated_by", "updated_at"])
+    logger.info(
+        "password of user %s reset by user %s (%s)",
+        user.pk,
+        by.pk,
+        "link e-mailed" if result.emailed_to else "temporary password",
+    )
+    return result

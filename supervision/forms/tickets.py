@@ -192,7 +192,8 @@ class AssignForm(VersionedFormMixin, ActionForm):
         self.fields["responsible_unit"].queryset = units
         self.fields["co_units"].queryset = units
         self.fields["co_units"].widget.attrs["size"] = 4
-        self.fields["co_units"].help_text = _("可多选（电脑上按住 Ctrl 键点选）。")
+        # The page turns this list into a search box with removable chips (static/js/select.js).
+        self.fields["co_units"].help_text = _("可选多个单位，输入名称可搜索。")
         self.fields["leader"].queryset = ticket_leader_list(user=self.user, ticket=ticket)
         self.time_limit_days = category_days(ticket.category, ticket.urgency)
         if ticket.responsible_unit_id:

@@ -1,0 +1,57 @@
+// Searchable dropdowns (vendor/tom-select). No inline scripts: the CSP forbids them.
+//
+// A <select multiple> becomes a box of removable chips (no Ctrl-click), and a <select> with more
+// than SEARCH_FROM options gets a search box. Without JavaScript the plain <select> stays, and
+// the form posts the same values either way: Tom Select keeps the original <select> in step.
+// The Chinese texts come from this script tag's data-* attributes, filled in by base.html with
+// {% translate %}, so the message catalogue holds them like every other string.
+(function () {
+  "use strict";
+  var SEARCH_FROM = 16;
+  var script = document.currentScript;
+  var texts = (script && script.dataset) || {};
+
+  function wanted(select) {
+    if (select.tomselect || select.dataset.plainSelect !== undefined) return false;
+    return select.multiple || select.options.length >= SEARCH_FROM;
+  }
+
+  function enhance(select) {
+    var multiple = select.multiple;
+    var settings = {
+      maxOptions: null, // every option, not the first 50
+      hidePlaceholder: !multiple, // a chosen unit is enough; the chips keep their hint
+      closeAfterSelect: !multiple,
+      plugins: multiple ? { remove_button: { title: texts.remove || "×" } } : [],
+      render: {
+        no_results: function () {
+          var div = document.createElement("div");
+          div.className = "no-results";
+          div.textContent = texts.noResults || "";
+          return div;
+        },
+      },
+      onInitialize: function () {
+        // Field labels point at the original select; let them focus the search box instead.
+        this.wrapper.dataset.enhancedSelect = select.id || "";
+      },
+    };
+    if (multiple) settings.placeholder = texts.placeholderMultiple || "";
+    new window.TomSelect(select, settings); // eslint-disable-line no-new
+  }
+
+  function enhanceAll(root) {
+    if (!window.TomSelect) return;
+    (root || document).querySelectorAll("select").forEach(function (select) {
+      if (wanted(select)) enhance(select);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    enhanceAll(document);
+  });
+  // Forms loaded by htmx (ticket action forms, panels) get the same treatment.
+  document.addEventListener("htmx:load", function (event) {
+    enhanceAll(event.target);
+  });
+})();

@@ -225,7 +225,7 @@ def apply_validation_error(form, error: ValidationError) -> None:
                 # A field the form does not show: name it, so the message still makes sense.
                 label = _field_label(form, field)
                 errors = [
-                    ValidationError(f"{label}: {message}") if label else message
+                    ValidationError(f"{label}：{message}") if label else message
                     for message in ValidationError(errors).messages
                 ]
             form.add_error(target, errors)

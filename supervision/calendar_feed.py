@@ -177,7 +177,7 @@ def _department_events(user, now, stamp) -> list[Event]:
                 summary=summary,
                 due=ticket.deadline,
                 path=f"/tickets/{ticket.pk}/",
-                description=f"{ticket.enterprise.name}:{ticket.title}",
+                description=f"{ticket.enterprise.name}：{ticket.title}",
                 stamp=stamp,
             )
         )

@@ -152,7 +152,7 @@ def leader_digest(now) -> str:
             continue
         body = (
             _(
-                "本周报送半月报 %(reports)d 份（逾期 %(late)d 份）;"
+                "本周报送半月报 %(reports)d 份（逾期 %(late)d 份）；"
                 "新提诉求 %(raised)d 件，办结 %(closed)d 件；"
                 "当前红牌诉求 %(red)d 件；您包案在办 %(led)d 件。"
             )

@@ -29,7 +29,8 @@ from supervision.demo.data import DEMO_USERNAMES
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENGLISH_PO = BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
-HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"
+# Chinese characters and the full-width marks around them (“”《》，。（）…).
+HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff60\u201c\u201d\u2026]"
 ASCII_MARKS = r"[,:;?!()]"
 # An ASCII mark with a Chinese character right before or after it. `%(name)s` is a placeholder.
 ASCII_NEXT_TO_HAN = re.compile(rf"{HAN}{ASCII_MARKS}|(?<!%){ASCII_MARKS}{HAN}")
@@ -46,6 +47,7 @@ def offences(text: str) -> list[str]:
 
 def test_the_check_itself():
     assert offences("您好,范德明") and offences("您的身份:") and offences("(选填)")
+    assert offences("（逾期 1 份）;新提诉求") and offences("“火星镇”,请")
     assert offences("材料不全。。") and offences('<option value="">---------</option>')
     assert not offences("您好，范德明。您的身份：办公室（选填）")
     assert not offences("%(name)s代您报送了 12:30 的报告, OK (English).")

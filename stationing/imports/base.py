@@ -68,7 +68,7 @@ class RowError:
             where.append(self.column)
         if not where:
             return self.message
-        return _("%(where)s:%(message)s") % {"where": " ".join(where), "message": self.message}
+        return _("%(where)s：%(message)s") % {"where": " ".join(where), "message": self.message}
 
 
 # --- Cell values ---------------------------------------------------------------------------
@@ -475,7 +475,7 @@ class ParsedRow:
                     # A field the sheet has no column for: still say which one it was.
                     label = self.sheet.kind.field_label(name)
                     for message in ValidationError(errors).messages:
-                        self.error(None, f"{label}:{message}" if label else message)
+                        self.error(None, f"{label}：{message}" if label else message)
                     continue
                 for message in ValidationError(errors).messages:
                     self.error(key, message)

@@ -128,7 +128,7 @@ class ReportItemProgress(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.item}: {self.progress}%"
+        return f"{self.item}：{self.progress}%"
 
 
 class ReportProblem(models.Model):

@@ -654,7 +654,7 @@ def _summary(enterprise: EnterpriseData, items: list[ItemData]) -> str:
     labels = "、".join(dict.fromkeys(AREA_NAMES[item.area] for item in items))
     return (
         f"围绕{enterprise.main_products}主业，坚持多服务、少干预、多帮忙、不添乱，重点抓好{labels}"
-        f"等{len(items)}项工作：{';'.join(item.title for item in items)}。"
+        f"等{len(items)}项工作：{'；'.join(item.title for item in items)}。"
         f"每半月向县驻企办报告进展，遇到难题及时提交县里协调解决。"
     )
 
@@ -836,7 +836,7 @@ def _report_text(
         progress, status, note = progress_at(item, period.end)
         rows.append((position, progress, status, note))
         if progress != previous.get(position, 0):
-            moved.append(f"{item.title}:{note}，进度{progress}%。")
+            moved.append(f"{item.title}：{note}，进度{progress}%。")
         if progress < 100:
             open_items.append((item, progress))
         if item_is_behind(
@@ -873,8 +873,8 @@ def _report_text(
         items=rows,
     )
     if behind:
-        report.behind_reason = "\n".join(f"{item.title}:{item.behind[0]}。" for item in behind)
-        report.remedy = "\n".join(f"{item.title}:{item.behind[1]}。" for item in behind)
+        report.behind_reason = "\n".join(f"{item.title}：{item.behind[0]}。" for item in behind)
+        report.remedy = "\n".join(f"{item.title}：{item.behind[1]}。" for item in behind)
     if rng.random() < 0.3:
         difficulties = enterprise.survey.difficulties.split("\n")
         pool = [*difficulties, *(text.format(month=period.start.month) for text in PROBLEMS)]

@@ -503,10 +503,10 @@ class TicketFromProblemView(TicketCreateView):
 def problem_title(text: str, limit: int = 40) -> str:
     """The first sentence of a problem line, at most `limit` characters."""
     first = text.splitlines()[0] if text else ""
-    for mark in "。;;!?!?":
+    for mark in "。；;！!？?":
         if mark in first:
             first = first.split(mark, 1)[0]
-    first = re.sub(r"[,,、\s]+$", "", first.strip())
+    first = re.sub(r"[，,、\s]+$", "", first.strip())
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 

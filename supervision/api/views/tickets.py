@@ -52,7 +52,7 @@ FORBIDDEN = OpenApiResponse(ErrorDetailSerializer, description=_("您的角色�
 STATE_CONFLICT = OpenApiResponse(
     ErrorDetailSerializer,
     description=_(
-        "诉求当前的状态不允许此操作（如已被他人受理、已超过异议期限、由其他经办人负责）,"
+        "诉求当前的状态不允许此操作（如已被他人受理、已超过异议期限、由其他经办人负责），"
         "或版本号已过期；detail 说明原因。"
     ),
 )

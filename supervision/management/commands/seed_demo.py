@@ -589,7 +589,7 @@ class Command(BaseCommand):
                 user__username=username
             )
             where = profile.enterprise.name if profile.enterprise else profile.unit.name
-            rows.append((username, f"{labels[role]} {profile.name},{where}"))
+            rows.append((username, f"{labels[role]} {profile.name}，{where}"))
         rows.append((admin.username, "系统管理员，可进入 /admin/"))
         self.stdout.write("")
         self.stdout.write(

@@ -115,6 +115,7 @@ class SupervisionNotice(models.TextChoices):
     OFFICE_DIGEST = "office_digest", _("督查室每日摘要")
     LEADER_DIGEST = "leader_digest", _("领导每周摘要")
     APPRAISAL_DRAFTED = "appraisal_drafted", _("考核结果草稿已生成")
+    BULLETIN_DRAFTED = "bulletin_drafted", _("通报草稿已生成")
 
 
 class AppraisalState(models.TextChoices):
@@ -128,3 +129,8 @@ class AppraisalGrade(models.TextChoices):
     GOOD = "good", _("良好")
     PASS = "pass", _("合格")
     FAIL = "fail", _("不合格")
+
+
+class BulletinState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")

@@ -9,12 +9,14 @@ from .appraisal import (
     UnitResult,
     WorkGroupResult,
 )
+from .bulletins import Bulletin
 from .calendar import CalendarDay
 from .tickets import CategorySetting, ExtensionRequest, Ticket, TicketAttachment, TicketEvent
 
 __all__ = [
     "AppraisalRun",
     "AppraisalSettings",
+    "Bulletin",
     "CadreRating",
     "CadreResult",
     "CalendarDay",

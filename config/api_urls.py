@@ -14,6 +14,7 @@ from stationing.api.views.organisation import (
 )
 from stationing.api.views.plans import WorkPlanViewSet
 from stationing.api.views.reports import ProgressReportViewSet, ReportPeriodViewSet
+from supervision.api.views.bulletins import BulletinViewSet
 from supervision.api.views.tickets import TicketViewSet
 
 router = DefaultRouter()
@@ -30,6 +31,7 @@ router.register("periods", ReportPeriodViewSet, basename="api-period")
 router.register("work-plans", WorkPlanViewSet, basename="api-work-plan")
 router.register("reports", ProgressReportViewSet, basename="api-report")
 router.register("tickets", TicketViewSet, basename="api-ticket")
+router.register("bulletins", BulletinViewSet, basename="api-bulletin")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -15,10 +15,11 @@ from core.forms import DateInput
 from core.selectors import leader_list, unit_list
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_list
+from stationing.models import Programme
 
-from .choices import Category, Colour, Level, TicketState, Urgency
-from .models import Ticket
-from .selectors import by_urgency, colour_q, objection_q, pending_extension_q
+from .choices import BulletinState, Category, Colour, Level, TicketState, Urgency
+from .models import Bulletin, Ticket
+from .selectors import bulletin_list, by_urgency, colour_q, objection_q, pending_extension_q
 
 ANY = _("全部")
 # "Any / yes / no" for the HTML select; the API sends true/false.
@@ -198,3 +199,36 @@ class TicketFilterSet(django_filters.FilterSet):
     def filter_region(self, queryset, name, value):
         # A county includes its townships: match the region's whole subtree.
         return queryset.filter(enterprise__region__path__startswith=value.path)
+
+
+# --- Bulletins (通报) ---------------------------------------------------------------------------
+
+
+def bulletin_programme_choices(request):
+    """The programmes of the bulletins the user may read."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return Programme.objects.none()
+    programmes = bulletin_list(user=user).order_by().values("programme_id")
+    return Programme.objects.filter(pk__in=programmes).order_by("sort_key", "pk")
+
+
+class BulletinFilterSet(django_filters.FilterSet):
+    """Filters of the bulletin list page and /api/v1/bulletins/."""
+
+    q = django_filters.CharFilter(label=_("搜索标题"), method="search")
+    programme = ScopedModelChoiceFilter(
+        label=_("驻企批次"), queryset=bulletin_programme_choices, empty_label=ANY
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("状态"), choices=BulletinState.choices, empty_label=ANY
+    )
+    year = django_filters.NumberFilter(label=_("年份"), min_value=2000, max_value=2100)
+
+    class Meta:
+        model = Bulletin
+        fields = ["q", "programme", "state", "year"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(title__icontains=value) if value else queryset

@@ -1,5 +1,5 @@
-"""Supervision's scheduled jobs: ticket cards, the office's and leaders' digests and the
-appraisal drafts at a programme's end. Each is
+"""Supervision's scheduled jobs: ticket cards, the office's and leaders' digests, the
+appraisal drafts at a programme's end and the bulletin drafts after each report due date. Each is
 registered with the notification engine's job registry below; see notifications.jobs for the
 contract (takes `now`, safe to run twice, returns a summary)."""
 
@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.choices import Role
+from core.dates import start_of_day
 from core.selectors import office_over, unit_handlers, users_with_role
 from notifications.delivery import notify, notify_unit_webhook
 from notifications.jobs import Job, register_job
-from stationing.models import Programme
+from stationing.choices import ProgrammeStatus
+from stationing.models import Programme, ReportPeriod
 from stationing.selectors import (
     missing_report_count,
     plan_approval_queue,
@@ -23,9 +25,14 @@ from stationing.selectors import (
 
 from . import notices
 from .choices import CLOCK_STATES, AppraisalState, Colour, SupervisionNotice, TicketState
-from .models import AppraisalRun, Ticket
+from .models import AppraisalRun, Bulletin, Ticket
 from .selectors import colour_q, ticket_list
-from .services import AppraisalBusyError, appraisal_run_create, ticket_escalate_overdue
+from .services import (
+    AppraisalBusyError,
+    appraisal_run_create,
+    bulletin_generate,
+    ticket_escalate_overdue,
+)
 from .workdays import colour
 
 DAY = datetime.timedelta(days=1)
@@ -213,6 +220,40 @@ def appraisal_drafts(now) -> str:
     return f"{drafted} appraisal drafts, {told} notifications"
 
 
+# --- Bulletins -------------------------------------------------------------------------------
+
+# How far back the job looks for periods that fell due: a beat that was down for a few days
+# still drafts their bulletins; an old period is not drafted out of the blue.
+BULLETIN_CATCH_UP_DAYS = 7
+
+
+def bulletin_drafts(now) -> str:
+    """The day after a period's report due date, draft its bulletin and tell the office.
+
+    1. Periods of active programmes that fell due before today (Asia/Shanghai) and at most
+       BULLETIN_CATCH_UP_DAYS before.
+    2. A period that already has a bulletin (draft or published) gets no new draft: the job
+       drafts once, and never overwrites what the office has done since.
+    3. The office is told about a draft; notify is unique per bulletin, so a job that stopped
+       between drafting and telling tells on its next run, and never twice.
+    """
+    today = start_of_day(_today(now))
+    periods = ReportPeriod.objects.filter(
+        programme__status=ProgrammeStatus.ACTIVE,
+        due_at__lt=today,
+        due_at__gte=today - BULLETIN_CATCH_UP_DAYS * DAY,
+    ).order_by("due_at", "pk")
+    drafted = told = 0
+    for period in periods:
+        bulletin = Bulletin.objects.filter(period=period).first()
+        if bulletin is None:
+            bulletin = bulletin_generate(period=period, by=None, now=now)
+            drafted += 1
+        if not bulletin.is_published:
+            told += notices.bulletin_drafted(bulletin)
+    return f"{drafted} bulletin drafts, {told} notifications"
+
+
 register_job(
     Job(
         "supervision-ticket-cards",
@@ -243,5 +284,13 @@ register_job(
         appraisal_drafts,
         {"minute": "10", "hour": "1"},
         "每天1:10：驻企批次结束次日生成考核结果草稿并通知督查室（每批次只生成一次）",
+    )
+)
+register_job(
+    Job(
+        "supervision-bulletin-drafts",
+        bulletin_drafts,
+        {"minute": "20", "hour": "1"},
+        "每天1:20：每期半月报报送截止次日生成该期通报草稿并通知督查室（每期只生成一次）",
     )
 )

@@ -55,6 +55,7 @@ register_kinds(
         SupervisionNotice.OFFICE_DIGEST: (Role.OFFICE,),
         SupervisionNotice.LEADER_DIGEST: (Role.LEADER,),
         SupervisionNotice.APPRAISAL_DRAFTED: (Role.OFFICE,),
+        SupervisionNotice.BULLETIN_DRAFTED: (Role.OFFICE,),
     },
 )
 
@@ -328,5 +329,27 @@ def appraisal_drafted(run) -> int:
                 body=_("%(programme)s 截至 %(as_of)s 的考核结果草稿已生成，请核对后发布。")
                 % values,
                 link=f"/appraisals/{run.pk}/",
+            )
+        )
+
+
+# --- Bulletins --------------------------------------------------------------------------------
+
+
+def bulletin_drafted(bulletin) -> int:
+    """The scheduled job drafted a period's bulletin: tell the office over the programme's
+    organiser, once per bulletin. Returns how many were told."""
+    with override("zh-hans"):
+        values = {"programme": bulletin.programme.name, "period": bulletin.period.label}
+        return len(
+            notify(
+                kind=SupervisionNotice.BULLETIN_DRAFTED,
+                recipients=office_over(bulletin.programme.organiser.path),
+                object_key=f"bulletin:{bulletin.pk}",
+                period_key="drafted",
+                subject=_("通报草稿已生成：%(programme)s %(period)s") % values,
+                body=_("%(programme)s %(period)s的通报草稿已按数据生成，请核对修改后发布。")
+                % values,
+                link=f"/bulletins/{bulletin.pk}/",
             )
         )

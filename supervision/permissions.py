@@ -406,3 +406,16 @@ def may_rate_cadre(user: User, *, cadre_id: int, programme_id: int) -> Verdict:
         ).exists()
     )
     return allow_if(stationed, _("只有干部所驻企业的联络人可以评价该干部。"))
+
+
+# --- Bulletins (通报) ---------------------------------------------------------------------------
+
+
+def may_edit_bulletins(user: User, programme=None) -> Verdict:
+    """Drafting, editing and publishing a programme's bulletins: the office over its organiser
+    (without `programme`: the office at all, e.g. to offer the 生成通报 button)."""
+    actor = actor_for(user)
+    allowed = actor.is_office
+    if allowed and programme is not None and not actor.is_superuser:
+        allowed = bool(actor.unit_path) and programme.organiser.path.startswith(actor.unit_path)
+    return allow_if(allowed, _("只有督查室可以生成、修改和发布通报。"))

@@ -1,8 +1,8 @@
-"""Ticket pages, under /tickets/ (config/urls.py)."""
+"""Ticket pages, under /tickets/, and bulletin pages, under /bulletins/ (config/urls.py)."""
 
 from django.urls import path
 
-from .views import calendar, prints, tickets
+from .views import bulletins, calendar, prints, tickets
 
 urlpatterns = [
     path("", tickets.TicketListView.as_view(), name="ticket-list"),
@@ -36,4 +36,19 @@ urlpatterns = [
     # Before the action pattern, which would take "print" for a step's slug.
     path("<int:pk>/print/", prints.TicketPrintView.as_view(), name="ticket-print"),
     path("<int:pk>/<slug:action>/", tickets.TicketActionView.as_view(), name="ticket-action"),
+]
+
+bulletin_urlpatterns = [
+    path("", bulletins.BulletinListView.as_view(), name="bulletin-list"),
+    path("new/", bulletins.BulletinGenerateView.as_view(), name="bulletin-generate"),
+    path("<int:pk>/", bulletins.BulletinDetailView.as_view(), name="bulletin-detail"),
+    path("<int:pk>/edit/", bulletins.BulletinEditView.as_view(), name="bulletin-edit"),
+    path(
+        "<int:pk>/regenerate/",
+        bulletins.BulletinRegenerateView.as_view(),
+        name="bulletin-regenerate",
+    ),
+    path("<int:pk>/publish/", bulletins.BulletinPublishView.as_view(), name="bulletin-publish"),
+    path("<int:pk>/print/", bulletins.BulletinPrintView.as_view(), name="bulletin-print"),
+    path("<int:pk>/pdf/", bulletins.BulletinPdfView.as_view(), name="bulletin-pdf"),
 ]

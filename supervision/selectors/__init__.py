@@ -9,6 +9,7 @@ from .appraisal import (
     unit_result_list,
     work_group_result_list,
 )
+from .bulletins import bulletin_list, bulletin_period_list
 from .calendar import (
     calendar_day_list,
     calendar_day_list_all,
@@ -51,6 +52,8 @@ __all__ = [
     "department_result_list",
     "unit_result_list",
     "work_group_result_list",
+    "bulletin_list",
+    "bulletin_period_list",
     "NOTHING",
     "URGENCY_ORDER",
     "URGENCY_RANK",

@@ -8,6 +8,13 @@ from .appraisal import (
     appraisal_settings,
     cadre_rate,
 )
+from .bulletins import (
+    BulletinStateError,
+    bulletin_facts,
+    bulletin_generate,
+    bulletin_publish,
+    bulletin_update,
+)
 from .calendar import (
     calendar_day_delete,
     calendar_day_save,
@@ -48,6 +55,11 @@ __all__ = [
     "appraisal_run_create",
     "appraisal_settings",
     "cadre_rate",
+    "BulletinStateError",
+    "bulletin_facts",
+    "bulletin_generate",
+    "bulletin_publish",
+    "bulletin_update",
     "CLOCK_ASSIGN",
     "CLOCK_EXTENSION",
     "CLOCK_REASSIGN",

@@ -14,6 +14,7 @@ from stationing.api.views.organisation import (
 )
 from stationing.api.views.plans import WorkPlanViewSet
 from stationing.api.views.reports import ProgressReportViewSet, ReportPeriodViewSet
+from supervision.api.views.appraisal import AppraisalViewSet
 from supervision.api.views.bulletins import BulletinViewSet
 from supervision.api.views.tickets import TicketViewSet
 
@@ -31,6 +32,7 @@ router.register("periods", ReportPeriodViewSet, basename="api-period")
 router.register("work-plans", WorkPlanViewSet, basename="api-work-plan")
 router.register("reports", ProgressReportViewSet, basename="api-report")
 router.register("tickets", TicketViewSet, basename="api-ticket")
+router.register("appraisals", AppraisalViewSet, basename="api-appraisal")
 router.register("bulletins", BulletinViewSet, basename="api-bulletin")
 
 urlpatterns = [

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from supervision.urls import bulletin_urlpatterns
+from supervision.urls import appraisal_urlpatterns, bulletin_urlpatterns
 from supervision.views.feeds import CalendarFeedView
 from supervision.views.home import HomeView
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("tickets/", include("supervision.urls")),
     path("bulletins/", include(bulletin_urlpatterns)),
+    path("appraisals/", include(appraisal_urlpatterns)),
     path("", include("notifications.urls")),
     re_path(
         r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$",

@@ -11,12 +11,20 @@ from django.contrib import admin
 from core.admin import ReadOnlyAdmin, ReadOnlyAdminMixin
 
 from .models import (
+    AppraisalRun,
+    AppraisalSettings,
+    CadreRating,
+    CadreResult,
     CalendarDay,
     CategorySetting,
+    DepartmentResult,
     ExtensionRequest,
+    ResultReviewRequest,
     Ticket,
     TicketAttachment,
     TicketEvent,
+    UnitResult,
+    WorkGroupResult,
 )
 
 
@@ -98,3 +106,64 @@ class TicketAttachmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("original_name", "ticket__number", "ticket__title")
     list_select_related = ("ticket", "uploaded_by")
     exclude = ("storage_name",)
+
+
+# --- Appraisal (考核): results are written by supervision.services.appraisal only --------------
+
+
+@admin.register(AppraisalSettings)
+class AppraisalSettingsAdmin(admin.ModelAdmin):
+    """What a programme sets besides its weights and bands; a run snapshots it when it starts."""
+
+    list_display = (
+        "programme",
+        "excellent_quota_percent",
+        "unit_min_sample",
+        "department_min_sample",
+        "review_working_days",
+    )
+
+
+@admin.register(AppraisalRun)
+class AppraisalRunAdmin(ReadOnlyAdmin):
+    list_display = ("programme", "number", "as_of", "state", "cadre_count", "published_at")
+    list_filter = ("state", "programme")
+
+
+@admin.register(CadreResult)
+class CadreResultAdmin(ReadOnlyAdmin):
+    list_display = ("run", "cadre", "unit", "total", "grade", "quota_moved", "rank")
+    list_filter = ("grade", "run__programme")
+    search_fields = ("cadre__name",)
+    list_select_related = ("run__programme", "cadre", "unit")
+
+
+@admin.register(UnitResult)
+class UnitResultAdmin(ReadOnlyAdmin):
+    list_display = ("run", "unit", "cadre_count", "mean_total", "rank")
+    list_select_related = ("run__programme", "unit")
+
+
+@admin.register(WorkGroupResult)
+class WorkGroupResultAdmin(ReadOnlyAdmin):
+    list_display = ("run", "work_group", "cadre_count", "mean_total", "rank")
+    list_select_related = ("run__programme", "work_group")
+
+
+@admin.register(DepartmentResult)
+class DepartmentResultAdmin(ReadOnlyAdmin):
+    list_display = ("run", "unit", "tickets_assigned", "on_time_rate", "satisfaction", "rank")
+    list_select_related = ("run__programme", "unit")
+
+
+@admin.register(CadreRating)
+class CadreRatingAdmin(ReadOnlyAdmin):
+    list_display = ("programme", "cadre", "contact", "stars", "created_at")
+    list_select_related = ("programme", "cadre", "contact")
+
+
+@admin.register(ResultReviewRequest)
+class ResultReviewRequestAdmin(ReadOnlyAdmin):
+    list_display = ("cadre", "result", "state", "created_at", "answered_at")
+    list_filter = ("state",)
+    list_select_related = ("cadre", "result__run__programme", "result__cadre")

@@ -7,5 +7,5 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("督查督办")
 
     def ready(self):
-        # Registrations with the layers below: notification kinds and scheduled jobs.
-        from . import jobs, notices  # noqa: F401
+        # Registrations with the layers below: notification kinds, scheduled jobs, panels.
+        from . import jobs, notices, panels  # noqa: F401

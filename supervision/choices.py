@@ -115,6 +115,8 @@ class SupervisionNotice(models.TextChoices):
     OFFICE_DIGEST = "office_digest", _("督查室每日摘要")
     LEADER_DIGEST = "leader_digest", _("领导每周摘要")
     APPRAISAL_DRAFTED = "appraisal_drafted", _("考核结果草稿已生成")
+    APPRAISAL_REVIEW_REQUESTED = "appraisal_review_requested", _("考核结果复核申请")
+    APPRAISAL_REVIEW_ANSWERED = "appraisal_review_answered", _("考核结果复核已答复")
     BULLETIN_DRAFTED = "bulletin_drafted", _("通报草稿已生成")
 
 
@@ -129,6 +131,11 @@ class AppraisalGrade(models.TextChoices):
     GOOD = "good", _("良好")
     PASS = "pass", _("合格")
     FAIL = "fail", _("不合格")
+
+
+class ReviewState(models.TextChoices):
+    OPEN = "open", _("待答复")
+    ANSWERED = "answered", _("已答复")
 
 
 class BulletinState(models.TextChoices):

@@ -12,13 +12,14 @@ from drf_spectacular.utils import extend_schema_field
 from core.choices import UnitKind
 from core.filtersets import ScopedModelChoiceFilter
 from core.forms import DateInput
+from core.models import Unit
 from core.selectors import leader_list, unit_list
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_list
-from stationing.models import Programme
+from stationing.models import Programme, WorkGroup
 
-from .choices import BulletinState, Category, Colour, Level, TicketState, Urgency
-from .models import Bulletin, Ticket
+from .choices import AppraisalGrade, BulletinState, Category, Colour, Level, TicketState, Urgency
+from .models import Bulletin, CadreResult, Ticket
 from .selectors import bulletin_list, by_urgency, colour_q, objection_q, pending_extension_q
 
 ANY = _("全部")
@@ -232,3 +233,41 @@ class BulletinFilterSet(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(title__icontains=value) if value else queryset
+
+
+# --- Appraisal results ------------------------------------------------------------------------
+
+
+class CadreResultFilterSet(django_filters.FilterSet):
+    """A run's cadre results (the run page and /api/v1/appraisals/{id}/results/): by name,
+    dispatching unit, work group and grade. The unit and work group choices are those of the
+    results given (already scoped to the user and the run)."""
+
+    q = django_filters.CharFilter(label=_("干部姓名"), method="filter_q")
+    unit = ScopedModelChoiceFilter(
+        label=_("派出单位"), queryset=Unit.objects.none(), empty_label=ANY
+    )
+    work_group = ScopedModelChoiceFilter(
+        label=_("工作组"), queryset=WorkGroup.objects.none(), empty_label=ANY
+    )
+    grade = django_filters.ChoiceFilter(
+        label=_("等次"), choices=AppraisalGrade.choices, empty_label=ANY
+    )
+
+    class Meta:
+        model = CadreResult
+        fields = ["q", "unit", "work_group", "grade"]
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        if queryset is not None:
+            self.filters["unit"].queryset = Unit.objects.filter(
+                pk__in=queryset.order_by().values("unit_id")
+            ).order_by("tree_key", "pk")
+            self.filters["work_group"].queryset = WorkGroup.objects.filter(
+                pk__in=queryset.order_by().values("work_group_id")
+            ).order_by("sort_key", "pk")
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(cadre__name__icontains=value) if value else queryset

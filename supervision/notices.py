@@ -56,6 +56,8 @@ register_kinds(
         SupervisionNotice.LEADER_DIGEST: (Role.LEADER,),
         SupervisionNotice.APPRAISAL_DRAFTED: (Role.OFFICE,),
         SupervisionNotice.BULLETIN_DRAFTED: (Role.OFFICE,),
+        SupervisionNotice.APPRAISAL_REVIEW_REQUESTED: (Role.OFFICE,),
+        SupervisionNotice.APPRAISAL_REVIEW_ANSWERED: (Role.CADRE,),
     },
 )
 
@@ -329,6 +331,48 @@ def appraisal_drafted(run) -> int:
                 body=_("%(programme)s 截至 %(as_of)s 的考核结果草稿已生成，请核对后发布。")
                 % values,
                 link=f"/appraisals/{run.pk}/",
+            )
+        )
+
+
+def appraisal_review_requested(review) -> int:
+    """A cadre asked for a review of their result: tell the office over the programme's
+    organiser, once per request. Returns how many were told."""
+    run = review.result.run
+    with override("zh-hans"):
+        values = {"name": review.cadre.name, "programme": run.programme.name}
+        return len(
+            notify(
+                kind=SupervisionNotice.APPRAISAL_REVIEW_REQUESTED,
+                recipients=office_over(run.programme.organiser.path),
+                object_key=f"appraisal-review:{review.pk}",
+                period_key="requested",
+                subject=_("考核结果复核申请：%(name)s") % values,
+                body=_("%(name)s 对 %(programme)s 的考核结果申请复核，请及时答复。") % values,
+                link="/appraisals/reviews/",
+                actor=review.cadre.user,
+            )
+        )
+
+
+def appraisal_review_answered(review) -> int:
+    """The office answered a review request: tell the cadre, once per request."""
+    run = review.result.run
+    with override("zh-hans"):
+        values = {"programme": run.programme.name}
+        body = _("您对 %(programme)s 考核结果的复核申请已答复。") % values
+        if review.new_run_id:
+            body += _("督查室已重新考核，新版本发布后可查看。")
+        return len(
+            notify(
+                kind=SupervisionNotice.APPRAISAL_REVIEW_ANSWERED,
+                recipients=[review.cadre.user],
+                object_key=f"appraisal-review:{review.pk}",
+                period_key="answered",
+                subject=_("考核结果复核已答复：%(programme)s") % values,
+                body=body,
+                link=f"/appraisals/results/{review.result_id}/",
+                actor=review.answered_by,
             )
         )
 

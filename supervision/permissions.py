@@ -408,6 +408,13 @@ def may_rate_cadre(user: User, *, cadre_id: int, programme_id: int) -> Verdict:
     return allow_if(stationed, _("只有干部所驻企业的联络人可以评价该干部。"))
 
 
+def may_request_review(user: User, result) -> Verdict:
+    """A cadre asks for a review of their own published result (the window: services)."""
+    actor = actor_for(user)
+    own = actor.has(Role.CADRE) and actor.profile_id == result.cadre_id
+    return allow_if(own, _("只有本人可以对自己的考核结果申请复核。"))
+
+
 # --- Bulletins (通报) ---------------------------------------------------------------------------
 
 

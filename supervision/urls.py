@@ -1,8 +1,9 @@
-"""Ticket pages, under /tickets/, and bulletin pages, under /bulletins/ (config/urls.py)."""
+"""Ticket pages, under /tickets/, bulletin pages, under /bulletins/, and appraisal pages, under
+/appraisals/ (config/urls.py)."""
 
 from django.urls import path
 
-from .views import bulletins, calendar, prints, tickets
+from .views import appraisal, bulletins, calendar, prints, tickets
 
 urlpatterns = [
     path("", tickets.TicketListView.as_view(), name="ticket-list"),
@@ -51,4 +52,44 @@ bulletin_urlpatterns = [
     path("<int:pk>/publish/", bulletins.BulletinPublishView.as_view(), name="bulletin-publish"),
     path("<int:pk>/print/", bulletins.BulletinPrintView.as_view(), name="bulletin-print"),
     path("<int:pk>/pdf/", bulletins.BulletinPdfView.as_view(), name="bulletin-pdf"),
+]
+
+appraisal_urlpatterns = [
+    path("", appraisal.AppraisalIndexView.as_view(), name="appraisal-list"),
+    path(
+        "programmes/<int:pk>/",
+        appraisal.AppraisalProgrammeView.as_view(),
+        name="appraisal-programme",
+    ),
+    path("reviews/", appraisal.ReviewListView.as_view(), name="appraisal-reviews"),
+    path(
+        "reviews/<int:pk>/answer/",
+        appraisal.ReviewAnswerView.as_view(),
+        name="appraisal-review-answer",
+    ),
+    path("results/<int:pk>/", appraisal.CadreResultDetailView.as_view(), name="appraisal-result"),
+    path(
+        "results/<int:pk>/review/",
+        appraisal.ReviewRequestCreateView.as_view(),
+        name="appraisal-review-request",
+    ),
+    path("rate/", appraisal.CadreRateView.as_view(), name="appraisal-rate"),
+    path("<int:pk>/", appraisal.AppraisalRunDetailView.as_view(), name="appraisal-detail"),
+    path(
+        "<int:pk>/units/",
+        appraisal.AppraisalGroupView.as_view(tab="units"),
+        name="appraisal-units",
+    ),
+    path(
+        "<int:pk>/work-groups/",
+        appraisal.AppraisalGroupView.as_view(tab="work_groups"),
+        name="appraisal-work-groups",
+    ),
+    path(
+        "<int:pk>/departments/",
+        appraisal.AppraisalGroupView.as_view(tab="departments"),
+        name="appraisal-departments",
+    ),
+    path("<int:pk>/publish/", appraisal.AppraisalPublishView.as_view(), name="appraisal-publish"),
+    path("<int:pk>/compare/", appraisal.AppraisalCompareView.as_view(), name="appraisal-compare"),
 ]

@@ -6,6 +6,7 @@ from .appraisal import (
     CadreRating,
     CadreResult,
     DepartmentResult,
+    ResultReviewRequest,
     UnitResult,
     WorkGroupResult,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "CategorySetting",
     "DepartmentResult",
     "ExtensionRequest",
+    "ResultReviewRequest",
     "Ticket",
     "TicketAttachment",
     "TicketEvent",

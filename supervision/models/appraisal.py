@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import AppraisalGrade, AppraisalState
+from ..choices import AppraisalGrade, AppraisalState, ReviewState
 
 SCORE = {"max_digits": 5, "decimal_places": 2, "null": True, "blank": True}
 RATE = {"max_digits": 5, "decimal_places": 4, "null": True, "blank": True}
@@ -309,6 +309,59 @@ class CadreRating(models.Model):
 
     def __str__(self):
         return f"{self.cadre} {self.stars}★"
+
+
+class ResultReviewRequest(models.Model):
+    """A cadre's request for a review (申请复核) of their published result, within the window the
+    run's settings set; the office answers it. When the answer changes the result, the office's
+    rerun is a new version of the appraisal (`new_run`), with the review as its reason.
+
+    One request per result: asking twice is refused (the unique constraint keeps it so).
+    """
+
+    result = models.ForeignKey(
+        CadreResult,
+        verbose_name=_("考核结果"),
+        on_delete=models.CASCADE,
+        related_name="review_requests",
+    )
+    cadre = models.ForeignKey(
+        "core.Profile", verbose_name=_("驻企干部"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("复核理由"))
+    state = models.CharField(
+        _("状态"), max_length=16, choices=ReviewState.choices, default=ReviewState.OPEN
+    )
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    answer = models.TextField(_("复核意见"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("答复人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    new_run = models.ForeignKey(
+        AppraisalRun,
+        verbose_name=_("重新考核版本"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("考核结果复核申请")
+        verbose_name_plural = _("考核结果复核申请")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["result"], name="resultreviewrequest_one_per_result")
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.get_state_display()}"
 
 
 GRADE_FIELDS = {

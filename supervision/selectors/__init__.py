@@ -6,6 +6,8 @@ from .appraisal import (
     appraisal_run_list,
     cadre_result_list,
     department_result_list,
+    own_cadre_rating_list,
+    review_request_list,
     unit_result_list,
     work_group_result_list,
 )
@@ -50,6 +52,8 @@ __all__ = [
     "appraisal_run_list",
     "cadre_result_list",
     "department_result_list",
+    "own_cadre_rating_list",
+    "review_request_list",
     "unit_result_list",
     "work_group_result_list",
     "bulletin_list",

@@ -18,7 +18,15 @@ from core.choices import Role
 from core.roles import Actor, actor_for
 
 from ..choices import AppraisalState
-from ..models import AppraisalRun, CadreResult, DepartmentResult, UnitResult, WorkGroupResult
+from ..models import (
+    AppraisalRun,
+    CadreRating,
+    CadreResult,
+    DepartmentResult,
+    ResultReviewRequest,
+    UnitResult,
+    WorkGroupResult,
+)
 
 NOTHING = Q(pk__in=[])
 PUBLISHED = Q(run__state=AppraisalState.PUBLISHED)
@@ -90,6 +98,27 @@ def department_result_list(*, user: User, run: AppraisalRun) -> QuerySet[Departm
     if actor.has(Role.DEPARTMENT) and actor.unit_id:
         q |= PUBLISHED & Q(unit_id=actor.unit_id)
     return qs.filter(q)
+
+
+def review_request_list(*, user: User) -> QuerySet[ResultReviewRequest]:
+    """Review requests: the office and leaders those of their programmes, a cadre their own."""
+    qs = ResultReviewRequest.objects.select_related(
+        "result__run__programme", "result__unit", "cadre", "answered_by__profile", "new_run"
+    )
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return qs
+    q = _runs_q(actor, "result__run__")
+    if actor.has(Role.CADRE) and actor.profile_id:
+        q |= Q(cadre_id=actor.profile_id)
+    return qs.filter(q)
+
+
+def own_cadre_rating_list(*, user: User) -> QuerySet[CadreRating]:
+    """The ratings an enterprise contact gave, newest first."""
+    if not user.is_authenticated:
+        return CadreRating.objects.none()
+    return CadreRating.objects.filter(contact=user).order_by("-created_at", "-pk")
 
 
 # --- Comparing two versions -------------------------------------------------------------------

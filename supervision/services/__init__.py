@@ -7,6 +7,9 @@ from .appraisal import (
     appraisal_run_create,
     appraisal_settings,
     cadre_rate,
+    review_deadline,
+    review_request_answer,
+    review_request_create,
 )
 from .bulletins import (
     BulletinStateError,
@@ -55,6 +58,9 @@ __all__ = [
     "appraisal_run_create",
     "appraisal_settings",
     "cadre_rate",
+    "review_deadline",
+    "review_request_answer",
+    "review_request_create",
     "BulletinStateError",
     "bulletin_facts",
     "bulletin_generate",

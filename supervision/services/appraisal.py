@@ -80,14 +80,22 @@ from stationing.models import (
 from stationing.selectors import handed_in_q
 from stationing.services import reported_progress_expression
 
-from .. import permissions
-from ..choices import AppraisalGrade, AppraisalState, Colour, Satisfaction, TicketState
+from .. import notices, permissions
+from ..choices import (
+    AppraisalGrade,
+    AppraisalState,
+    Colour,
+    ReviewState,
+    Satisfaction,
+    TicketState,
+)
 from ..models import (
     AppraisalRun,
     AppraisalSettings,
     CadreRating,
     CadreResult,
     DepartmentResult,
+    ResultReviewRequest,
     Ticket,
     UnitResult,
     WorkGroupResult,
@@ -722,3 +730,82 @@ def cadre_rate(
     return CadreRating.objects.create(
         contact=by, cadre=cadre, programme=programme, stars=stars, comment=(comment or "").strip()
     )
+
+
+# --- Review requests (申请复核) ----------------------------------------------------------------
+
+
+def review_deadline(run: AppraisalRun) -> datetime.datetime | None:
+    """The last moment a cadre may ask for a review of a result of `run`: the end of the N-th
+    working day after the day it was published (N: the run's settings, default 5). None: not
+    published."""
+    if run.published_at is None:
+        return None
+    days = run.settings_snapshot.get("review_working_days")
+    if days is None:
+        days = AppraisalSettings._meta.get_field("review_working_days").default
+    published = local_date(run.published_at)
+    calendar = WorkCalendar.around(published)
+    return end_of_day(calendar.add_working_days(published, int(days)))
+
+
+@transaction.atomic
+def review_request_create(*, result: CadreResult, by: User, reason: str) -> ResultReviewRequest:
+    """The cadre asks for a review of their published result, within the window; once per
+    result. The office over the programme is told."""
+    permissions.may_request_review(by, result).check()
+    run = AppraisalRun.objects.select_for_update().get(pk=result.run_id)
+    if run.state != AppraisalState.PUBLISHED:
+        raise AppraisalStateError(_("考核结果尚未发布，不能申请复核。"))
+    deadline = review_deadline(run)
+    if timezone.now() > deadline:
+        raise AppraisalStateError(
+            _("申请复核的期限（%(date)s）已过。") % {"date": f"{local_date(deadline):%Y-%m-%d}"}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写申请复核的理由。")})
+    if ResultReviewRequest.objects.filter(result=result).exists():
+        raise AppraisalStateError(_("您已对该考核结果申请过复核，不能重复申请。"))
+    try:
+        with transaction.atomic():
+            review = ResultReviewRequest.objects.create(
+                result=result, cadre_id=result.cadre_id, reason=reason
+            )
+    except IntegrityError as exc:
+        raise AppraisalStateError(_("您已对该考核结果申请过复核，不能重复申请。")) from exc
+    notices.appraisal_review_requested(review)
+    return review
+
+
+@transaction.atomic
+def review_request_answer(
+    *, review: ResultReviewRequest, by: User, answer: str, rerun: bool = False
+) -> ResultReviewRequest:
+    """The office answers a review request. With `rerun` (the answer changes the result) the
+    appraisal is computed again as a new draft version, as of the same date, whose reason is
+    the review; the office publishes it as any other version. The cadre is told."""
+    permissions.may_run_appraisal(by).check()
+    current = (
+        ResultReviewRequest.objects.select_for_update()
+        .select_related("result__run__programme", "cadre")
+        .get(pk=review.pk)
+    )
+    if current.state != ReviewState.OPEN:
+        raise AppraisalStateError(_("该复核申请已经答复。"))
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError({"answer": _("请填写复核意见。")})
+    if rerun:
+        run = current.result.run
+        reason = _("%(name)s 申请复核：%(answer)s") % {"name": current.cadre.name, "answer": answer}
+        current.new_run = appraisal_run_create(
+            programme=run.programme, as_of=run.as_of, by=by, reason=reason
+        )
+    current.state = ReviewState.ANSWERED
+    current.answer = answer
+    current.answered_by = by
+    current.answered_at = timezone.now()
+    current.save()
+    notices.appraisal_review_answered(current)
+    return current

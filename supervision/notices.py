@@ -178,7 +178,7 @@ def ticket_assigned(ticket, event, *, by) -> None:
             by=by,
             recipients=[*handlers, ticket.leader],
             subject=_("新交办诉求 %(number)s") % values,
-            body=_("新交办诉求 %(number)s:%(title)s，请在办结期限内办理。") % values,
+            body=_("新交办诉求 %(number)s：%(title)s，请在办结期限内办理。") % values,
             units=units,
         )
 

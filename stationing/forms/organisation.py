@@ -112,7 +112,7 @@ class WorkGroupUpdateForm(VersionedFormMixin, WorkGroupForm):
 
 class CadreChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}({obj.unit})" if obj.unit_id else obj.name
+        return f"{obj.name}（{obj.unit}）" if obj.unit_id else obj.name
 
 
 class AssignmentForm(PortalModelForm):

@@ -398,7 +398,7 @@ class ImportReport:
 
     def counts_text(self) -> str:
         """One line per sheet, for the success message and the command's output."""
-        return ";".join(
+        return "；".join(
             _(
                 "%(label)s（工作表“%(sheet)s”）：新增%(created)s条，更新%(updated)s条，"
                 "未变化%(unchanged)s条"

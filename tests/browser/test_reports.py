@@ -203,12 +203,17 @@ def test_cadre_writes_report_offline_and_office_reviews(
     office.goto(live_server.url + reverse("report-queue"))
     shot(office, artifacts, "07-office-queue")
     office.get_by_test_id("report-queue").get_by_role("link").filter(has_text="张干部").click()
-    office.wait_for_url(f"**/reports/{report.pk}/")
+    # Opened from the queue, the report keeps the queue's filters for "审阅下一份".
+    office.wait_for_url(re.compile(rf"/reports/{report.pk}/\?queue="))
     review = office.get_by_test_id("review-card")
     review.get_by_label("评定").select_option(label="良")
     review.get_by_label("审阅意见").fill("问题梳理清楚，抓紧落实贷款。")
     shot(office, artifacts, "08-office-review")
     review.get_by_role("button", name="提交评定").click()
+    # No other report waits, so the office is back on the (now empty) queue.
+    office.wait_for_url(re.compile(r"/queues/reports/"))
+    expect(office.get_by_test_id("report-queue")).not_to_contain_text("张干部")
+    office.goto(live_server.url + reverse("report-detail", args=[report.pk]))
     expect(office.get_by_test_id("report-status")).to_have_text("已审阅 · 良")
     office.goto(live_server.url + reverse("report-matrix", args=[world.programme.pk]))
     expect(office.get_by_test_id("matrix")).to_contain_text("已审阅")
@@ -277,8 +282,10 @@ def test_cadre_writes_plan_and_office_approves(
     office.get_by_test_id("plan-queue").get_by_role("link").filter(
         has_text=world.ent_a.name
     ).click()
-    office.wait_for_url(f"**/plans/{plan.pk}/")
+    office.wait_for_url(re.compile(rf"/plans/{plan.pk}/\?queue="))
     office.get_by_test_id("plan-decision").get_by_role("button", name="批准").click()
+    office.wait_for_url(re.compile(r"/queues/plans/"))
+    office.goto(live_server.url + reverse("plan-detail", args=[plan.pk]))
     expect(office.get_by_test_id("plan-state")).to_have_text("已批准")
     assert not office.problems, office.problems
     shot(office, artifacts, "plan-04-approved")
@@ -307,7 +314,7 @@ def test_autosave_refusals_are_explained(world, stationed, new_page, sign_in, li
         fields={"work_done": "另一台手机"},
     )
     work_done.fill("这台手机")
-    expect(status).to_have_text(re.compile(r"^保存失败:该记录已被 张干部 于 .*请刷新页面"))
+    expect(status).to_have_text(re.compile(r"^保存失败：该记录已被 张干部 于 .*请刷新页面"))
     report.refresh_from_db()
     assert report.work_done == "另一台手机"
 

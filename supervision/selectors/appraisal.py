@@ -69,6 +69,19 @@ def cadre_result_list(*, user: User, run: AppraisalRun | None = None) -> QuerySe
     return qs.filter(_cadre_result_q(actor))
 
 
+def own_published_results(*, user: User) -> QuerySet[CadreResult]:
+    """The signed-in cadre's own published results, newest first (the appraisal index and the
+    cadre's home list them)."""
+    actor = actor_for(user)
+    if not (actor.has(Role.CADRE) and actor.profile_id):
+        return CadreResult.objects.none()
+    return (
+        cadre_result_list(user=user)
+        .filter(cadre_id=actor.profile_id, run__state=AppraisalState.PUBLISHED)
+        .order_by("-run__published_at", "-pk")
+    )
+
+
 def _group_q(actor: Actor, unit_path: str) -> Q:
     q = _runs_q(actor, "run__")
     if actor.has(Role.DEPARTMENT) and actor.unit_path:

@@ -23,7 +23,6 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from openpyxl import Workbook
 
-from core.choices import Role
 from core.exports import Column, add_sheet, workbook_to_bytes
 from core.forms import apply_validation_error
 from core.idempotency import AlreadySubmitted, claim_token, previous_submission, record_result
@@ -149,13 +148,7 @@ class AppraisalIndexView(PortalLoginRequiredMixin, TemplateView):
             {"programme": p, "runs": by_programme.get(p.pk, [])} for p in programmes
         ]
         context["oversees"] = oversees
-        context["own_results"] = []
-        if actor.has(Role.CADRE) and actor.profile_id:
-            context["own_results"] = list(
-                selectors.cadre_result_list(user=user)
-                .filter(cadre_id=actor.profile_id, run__state=AppraisalState.PUBLISHED)
-                .order_by("-run__published_at", "-pk")
-            )
+        context["own_results"] = list(selectors.own_published_results(user=user))
         context["open_reviews"] = (
             selectors.review_request_list(user=user).filter(state=ReviewState.OPEN).count()
             if oversees

@@ -62,6 +62,7 @@ class HomeView(PortalLoginRequiredMixin, TemplateView):
             }
         if actor.has(Role.CADRE):
             context["my_assignments"] = cadre_assignments(user, actor.profile_id)
+            context["my_results"] = latest_published_results(user)
         if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
             context["my_enterprise"] = (
                 enterprise_list(user=user).filter(pk=actor.enterprise_id).first()
@@ -70,6 +71,15 @@ class HomeView(PortalLoginRequiredMixin, TemplateView):
                 enterprise_id=actor.enterprise_id
             )
         return context
+
+
+def latest_published_results(user) -> list:
+    """The cadre's latest published appraisal result in each programme (a rerun after a review
+    is a newer one of the same programme)."""
+    latest = {}
+    for result in selectors.own_published_results(user=user):
+        latest.setdefault(result.run.programme_id, result)
+    return list(latest.values())
 
 
 def cadre_assignments(user, profile_id) -> list:

@@ -397,3 +397,17 @@ def test_answer_without_rerun_keeps_the_result(published, scenario, at, client_f
     review.refresh_from_db()
     assert review.state == ReviewState.ANSWERED and review.new_run is None
     assert AppraisalRun.objects.filter(programme=w.programme).count() == 1
+
+
+def test_cadre_home_shows_the_latest_published_result(scenario, at, client_for):  # noqa: F811
+    w = scenario
+    draft = run_as_of(at, w.programme, by=w.office)
+    home = client_for(w.cadre_a).get(reverse("home"))
+    assert (
+        home.context["my_results"] == [] and 'data-testid="my-results"' not in home.content.decode()
+    )
+    at(moment(5, 7), appraisal_publish, run=draft, by=w.office)
+    mine = result_of(draft, w.cadre_a)
+    home = client_for(w.cadre_a).get(reverse("home"))
+    assert [r.pk for r in home.context["my_results"]] == [mine.pk]
+    assert reverse("appraisal-result", args=[mine.pk]) in home.content.decode()

@@ -50,7 +50,7 @@ def test_the_check_itself():
     assert offences("（逾期 1 份）;新提诉求") and offences("“火星镇”,请")
     assert offences("材料不全。。") and offences('<option value="">---------</option>')
     assert not offences("您好，范德明。您的身份：办公室（选填）")
-    assert not offences("%(name)s代您报送了 12:30 的报告, OK (English).")
+    assert not offences("%(name)s代您报送了 12:30 的报告。Plain English, (with) marks: fine?")
 
 
 @pytest.mark.skipif(not ENGLISH_PO.exists(), reason="catalogue not generated yet")

@@ -149,7 +149,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         summary=_("诉求列表"),
         description=_(
             "当前用户范围内的诉求：督查室和领导看辖区内的，承办或协办单位看交办给本单位的，"
-            "驻企干部看所驻企业的，企业联络人看本企业的。列表不含 allowed_actions 和 attachments,"
+            "驻企干部看所驻企业的，企业联络人看本企业的。列表不含 allowed_actions 和 attachments，"
             "请读取单条诉求。state_counts 给出各状态的数量（按除状态外的其他筛选条件）。"
         ),
     )

@@ -100,6 +100,13 @@ from ..models import (
     UnitResult,
     WorkGroupResult,
 )
+from ..selectors.performance import (
+    BASIC_SHARE,
+    department_counts,
+    department_tickets,
+    on_time_share,
+    satisfaction_share,
+)
 from ..selectors.tickets import colour_q
 from ..workdays import WorkCalendar
 
@@ -120,7 +127,6 @@ RATING_POINTS = {
     ReportRating.FAIR: 70,
     ReportRating.POOR: 50,
 }
-BASIC_SHARE = Fraction(7, 10)  # 基本满意 counts 0.7 of 满意
 # A run still "running" after this long was abandoned (its process died): a new start may
 # replace it instead of being refused forever.
 STALE_RUN = datetime.timedelta(hours=2)
@@ -454,19 +460,12 @@ def components_for(inputs: CadreInputs) -> dict:
 
 
 def _departments(run: AppraisalRun, end, snapshot) -> list[DepartmentResult]:
-    tickets = Ticket.objects.filter(
-        programme=run.programme, responsible_unit__isnull=False, assigned_at__lte=end
-    ).exclude(state=TicketState.WITHDRAWN)
+    # The rule is supervision.selectors.performance's, shared with the department's home page.
+    tickets = department_tickets(Ticket.objects.filter(programme=run.programme), end=end)
     answered = Q(answered_at__isnull=False, answered_at__lte=end)
     rows = (
         tickets.values("responsible_unit_id")
-        .annotate(
-            assigned=Count("pk"),
-            on_time=Count("pk", filter=answered & Q(answered_at__lte=F("deadline"))),
-            rated=Count("pk", filter=~Q(satisfaction="")),
-            satisfied=Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
-            basic=Count("pk", filter=Q(satisfaction=Satisfaction.BASIC)),
-        )
+        .annotate(**department_counts(end=end))
         .order_by("responsible_unit_id")
     )
     spans = list(
@@ -483,10 +482,8 @@ def _departments(run: AppraisalRun, end, snapshot) -> list[DepartmentResult]:
     results = []
     for row in rows:
         unit_days = days.get(row["responsible_unit_id"], [])
-        on_time_rate = Fraction(row["on_time"], row["assigned"])
-        satisfaction = (
-            (row["satisfied"] + BASIC_SHARE * row["basic"]) / row["rated"] if row["rated"] else None
-        )
+        on_time_rate = on_time_share(row)
+        satisfaction = satisfaction_share(row)
         results.append(
             DepartmentResult(
                 run=run,

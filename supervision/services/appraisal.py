@@ -35,6 +35,9 @@ The rule, for cadre c in programme P as of day D (`end`: 23:59:59 of D, Asia/Sha
 Each input is one aggregate query over the whole programme, so the number of queries of a run
 does not depend on the number of cadres; the arithmetic on the counts happens in Python, where
 it is exact. Working days to answer come from the calendar rule in workdays.py (loaded once).
+What was counted is listed too, for the cadre's page, by one more query per kind over the same
+conditions (expected entries, reports handed in, reports reviewed, tickets, ratings); the lists
+are stored in the result's `detail` with the run, so they never change after publishing either.
 """
 
 import bisect
@@ -49,9 +52,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -277,6 +282,11 @@ class CadreInputs:
     basic: int = 0
     ratings: int = 0
     stars: int = 0
+    # What was counted, item by item, for the result page (detail JSON; see _itemise docs).
+    entries: list = field(default_factory=list)
+    reviewed: list = field(default_factory=list)
+    ticket_items: list = field(default_factory=list)
+    rating_items: list = field(default_factory=list)
 
 
 def _roster(programme: Programme, as_of: datetime.date) -> dict[int, CadreInputs]:
@@ -297,19 +307,19 @@ def _roster(programme: Programme, as_of: datetime.date) -> dict[int, CadreInputs
 
 def _reports(programme, as_of, end, cadres) -> None:
     assignments = Assignment.objects.filter(programme=programme, start_date__lte=as_of)
-    expected = (
-        assignments.filter(expected_entry_q(period="programme__periods__", assignment="", end=end))
-        .values("cadre_id")
-        .annotate(n=Count("programme__periods"))
-        .order_by()
+    entries = assignments.filter(
+        expected_entry_q(period="programme__periods__", assignment="", end=end)
     )
+    expected = entries.values("cadre_id").annotate(n=Count("programme__periods")).order_by()
     for row in expected:
         cadres[row["cadre_id"]].expected = row["n"]
-    handed_in = (
+    handed_in_reports = (
         ProgressReport.objects.filter(assignment__in=assignments)
         .filter(expected_entry_q(period="period__", assignment="assignment__", end=end))
         .filter(handed_in_q(by=end))
-        .values("assignment__cadre_id")
+    )
+    handed_in = (
+        handed_in_reports.values("assignment__cadre_id")
         .annotate(
             on_time=Count("pk", filter=Q(is_late=False)),
             late=Count("pk", filter=Q(is_late=True)),
@@ -324,20 +334,92 @@ def _reports(programme, as_of, end, cadres) -> None:
         *(When(rating=rating, then=Value(value)) for rating, value in RATING_POINTS.items()),
         output_field=IntegerField(),
     )
+    reviewed_reports = ProgressReport.objects.filter(
+        assignment__in=assignments,
+        state=ReportState.REVIEWED,
+        rating__in=list(RATING_POINTS),
+        reviewed_at__lte=end,
+    )
     reviewed = (
-        ProgressReport.objects.filter(
-            assignment__in=assignments,
-            state=ReportState.REVIEWED,
-            rating__in=list(RATING_POINTS),
-            reviewed_at__lte=end,
-        )
-        .values("assignment__cadre_id")
+        reviewed_reports.values("assignment__cadre_id")
         .annotate(n=Count("pk"), points=Sum(points))
         .order_by()
     )
     for row in reviewed:
         inputs = cadres[row["assignment__cadre_id"]]
         inputs.reviews, inputs.review_points = row["n"], row["points"]
+    _itemise_reports(entries, handed_in_reports, reviewed_reports, cadres)
+
+
+def _shown(moment: datetime.datetime | None) -> str | None:
+    """A moment as the users read it (Asia/Shanghai, to the minute), for the stored detail."""
+    return None if moment is None else f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+
+
+def _itemise_reports(entries, handed_in, reviewed, cadres) -> None:
+    """The entries and reviews behind R, A and O, listed for each cadre's page: three queries
+    over the same conditions as the counts (every expected entry, the reports handed in for
+    them, the reports reviewed), distributed to the cadres here.
+
+    An entry: its period (number, start, part: the label follows the reader's language), the
+    enterprise, the report (None: missing), the verdict (on_time, late, missing) by its first
+    submission, that moment, the days on site and the office's rating if reviewed by D."""
+    ratings = {}
+    rows = reviewed.values_list(
+        "assignment__cadre_id",
+        "pk",
+        "period__number",
+        "period__start",
+        "period__part",
+        "assignment__enterprise__name",
+        "rating",
+        "reviewed_at",
+    ).order_by("period__number", "assignment__enterprise__sort_key", "pk")
+    for cadre_id, report_id, number, start, part, enterprise, rating, reviewed_at in rows:
+        ratings[report_id] = rating
+        cadres[cadre_id].reviewed.append(
+            {
+                "report": report_id,
+                "period": number,
+                "start": str(start),
+                "part": part,
+                "enterprise": enterprise,
+                "rating": rating,
+                "points": RATING_POINTS[rating],
+                "reviewed_at": _shown(reviewed_at),
+            }
+        )
+    reports = {
+        (assignment_id, period_id): (report_id, first, late, days)
+        for assignment_id, period_id, report_id, first, late, days in handed_in.values_list(
+            "assignment_id", "period_id", "pk", "first_submitted_at", "is_late", "days_on_site"
+        )
+    }
+    rows = entries.values_list(
+        "cadre_id",
+        "pk",
+        "enterprise__name",
+        "programme__periods__pk",
+        "programme__periods__number",
+        "programme__periods__start",
+        "programme__periods__part",
+    ).order_by("programme__periods__number", "enterprise__sort_key", "pk")
+    for cadre_id, assignment_id, enterprise, period_id, number, start, part in rows:
+        report_id, first, late, days = reports.get((assignment_id, period_id), (None,) * 4)
+        verdict = "missing" if report_id is None else ("late" if late else "on_time")
+        cadres[cadre_id].entries.append(
+            {
+                "period": number,
+                "start": str(start),
+                "part": part,
+                "enterprise": enterprise,
+                "report": report_id,
+                "verdict": verdict,
+                "submitted_at": _shown(first),
+                "days_on_site": days,
+                "rating": ratings.get(report_id, ""),
+            }
+        )
 
 
 def _plans(programme, as_of, end, cadres) -> None:
@@ -380,18 +462,14 @@ def _plans(programme, as_of, end, cadres) -> None:
 def _tickets(programme, as_of, end, cadres) -> None:
     closed = Q(state=TicketState.CLOSED, closed_at__lte=end)
     path = "enterprise__assignments__"
+    counted = Ticket.objects.annotate(raised_on=TruncDate("created_at", tzinfo=SHANGHAI)).filter(
+        Q(**{f"{path}programme": programme, f"{path}start_date__lte": F("raised_on")})
+        & (Q(**{f"{path}end_date__isnull": True}) | Q(**{f"{path}end_date__gte": F("raised_on")}))
+        & Q(created_at__lte=end)
+        & (closed | colour_q(Colour.RED, end))
+    )
     rows = (
-        Ticket.objects.annotate(raised_on=TruncDate("created_at", tzinfo=SHANGHAI))
-        .filter(
-            Q(**{f"{path}programme": programme, f"{path}start_date__lte": F("raised_on")})
-            & (
-                Q(**{f"{path}end_date__isnull": True})
-                | Q(**{f"{path}end_date__gte": F("raised_on")})
-            )
-            & Q(created_at__lte=end)
-            & (closed | colour_q(Colour.RED, end))
-        )
-        .values(f"{path}cadre_id")
+        counted.values(f"{path}cadre_id")
         .annotate(
             n=Count("pk"),
             satisfied=Count("pk", filter=closed & Q(satisfaction=Satisfaction.SATISFIED)),
@@ -407,6 +485,56 @@ def _tickets(programme, as_of, end, cadres) -> None:
                 row["satisfied"],
                 row["basic"],
             )
+    _itemise_tickets(counted, closed, path, cadres)
+
+
+def _itemise_tickets(counted, closed: Q, path: str, cadres) -> None:
+    """The tickets behind S, listed for each cadre's page in one query over the same condition
+    as the counts: number, title, state and satisfaction now, why it counts (closed by D, or
+    red at D) and its weight (1 满意, 0.7 基本满意 when closed by D, else 0)."""
+    weights = {Satisfaction.SATISFIED: "1", Satisfaction.BASIC: "0.7"}
+    rows = (
+        counted.annotate(closed_by_end=ExpressionWrapper(closed, output_field=BooleanField()))
+        .values_list(
+            f"{path}cadre_id",
+            "pk",
+            "number",
+            "title",
+            "state",
+            "satisfaction",
+            "closed_by_end",
+            "closed_at",
+            "deadline",
+        )
+        .order_by("created_at", "pk")
+    )
+    for (
+        cadre_id,
+        pk,
+        number,
+        title,
+        state,
+        satisfaction,
+        closed_by_end,
+        closed_at,
+        deadline,
+    ) in rows:
+        inputs = cadres.get(cadre_id)
+        if inputs is None:
+            continue
+        inputs.ticket_items.append(
+            {
+                "id": pk,
+                "number": number,
+                "title": title,
+                "state": state,
+                "satisfaction": satisfaction,
+                "reason": "closed" if closed_by_end else "red",
+                "weight": weights.get(satisfaction, "0") if closed_by_end else "0",
+                "closed_at": _shown(closed_at),
+                "deadline": _shown(deadline),
+            }
+        )
 
 
 def _ratings(programme, end, cadres) -> None:
@@ -414,16 +542,22 @@ def _ratings(programme, end, cadres) -> None:
     newer = counted.filter(
         contact_id=OuterRef("contact_id"), cadre_id=OuterRef("cadre_id"), pk__gt=OuterRef("pk")
     )
-    rows = (
-        counted.filter(~Exists(newer))
-        .values("cadre_id")
-        .annotate(n=Count("pk"), stars=Sum("stars"))
-        .order_by()
-    )
+    latest = counted.filter(~Exists(newer))
+    rows = latest.values("cadre_id").annotate(n=Count("pk"), stars=Sum("stars")).order_by()
     for row in rows:
         inputs = cadres.get(row["cadre_id"])
         if inputs is not None:
             inputs.ratings, inputs.stars = row["n"], row["stars"]
+    # The ratings behind E, for each cadre's page: one more query over the same rows.
+    listed = latest.values_list(
+        "cadre_id", "contact__profile__name", "contact__username", "stars", "created_at"
+    ).order_by("created_at", "pk")
+    for cadre_id, name, username, stars, created_at in listed:
+        inputs = cadres.get(cadre_id)
+        if inputs is not None:
+            inputs.rating_items.append(
+                {"contact": name or username, "stars": stars, "at": _shown(created_at)}
+            )
 
 
 def components_for(inputs: CadreInputs) -> dict:
@@ -636,6 +770,10 @@ def _compute(run: AppraisalRun) -> None:
                         {"id": item_id, "title": title, "due_date": str(due), "progress": value}
                         for item_id, title, due, value in inputs.plan_items
                     ],
+                    "entries": inputs.entries,
+                    "tickets": inputs.ticket_items,
+                    "ratings": inputs.rating_items,
+                    "reviewed_reports": inputs.reviewed,
                     "enterprises": inputs.enterprise_ids,
                     "review_points": inputs.review_points,
                     "stars": inputs.stars,

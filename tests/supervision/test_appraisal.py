@@ -173,10 +173,10 @@ def scenario(world, periods, at):
     hand_in(at, w.assignment_b, periods[1], moment(3, 20), 4)
     # Tickets of ent_a (2 working days each, assigned 9 March: deadline 11 March).
     critical = {"urgency": "critical"}
-    at(moment(3, 9), make_ticket, w, TicketState.CLOSED, **critical)  # 满意
-    basic = at(moment(3, 9), make_ticket, w, TicketState.ANSWERED, **critical)
+    at(moment(3, 9), make_ticket, w, TicketState.CLOSED, title="用电增容", **critical)  # 满意
+    basic = at(moment(3, 9), make_ticket, w, TicketState.ANSWERED, title="融资对接", **critical)
     at(moment(3, 10), ticket_rate, ticket=basic, by=w.enterprise_a, satisfaction="basic")
-    at(moment(3, 9), make_ticket, w, TicketState.IN_PROGRESS, **critical)  # red at D
+    at(moment(3, 9), make_ticket, w, TicketState.IN_PROGRESS, title="道路维修", **critical)  # red
     at(moment(3, 9), make_ticket, w, TicketState.WITHDRAWN, **critical)  # never counts
     at(moment(4, 15), make_ticket, w, TicketState.SUBMITTED, **critical)  # open, no deadline
     # Ratings of cadre_a: enterprise_a 3 then 5 (the latest counts), a second contact 4; a
@@ -258,6 +258,64 @@ def test_every_component_by_hand(scenario, at):
         ("示范县发展和改革局", None),
         ("示范县财政局", None),
     }
+
+
+def test_the_result_lists_what_was_counted(scenario, at):
+    """The detail of each result itemises the entries, reviews, tickets and ratings behind the
+    counts (the same hand-built programme as above)."""
+    w = scenario
+    run = run_as_of(at, w.programme, by=w.office)
+    a = run.cadres.get(cadre=w.cadre_a.profile).detail
+    entries = [
+        (e["period"], e["start"], e["part"], e["enterprise"], e["verdict"], e["days_on_site"])
+        for e in a["entries"]
+    ]
+    assert entries == [
+        (1, "2026-03-01", "first", w.ent_a.name, "on_time", 8),
+        (2, "2026-03-16", "second", w.ent_a.name, "late", 6),
+        # Returned and resubmitted after D: still on time by its first submission.
+        (3, "2026-04-01", "first", w.ent_a.name, "on_time", 7),
+    ]
+    assert [e["submitted_at"] for e in a["entries"]] == [
+        "2026-03-17 10:00",
+        "2026-04-05 10:00",
+        "2026-04-10 10:00",
+    ]
+    assert [e["rating"] for e in a["entries"]] == ["excellent", "good", ""]
+    assert all(e["report"] for e in a["entries"])
+    assert [(r["period"], r["rating"], r["points"]) for r in a["reviewed_reports"]] == [
+        (1, "excellent", 100),
+        (2, "good", 85),
+    ]
+    # S: one 满意 (1), one 基本满意 (0.7), both closed by D; one red at D (0). The withdrawn
+    # ticket and the one without a deadline are not listed.
+    tickets = [(t["title"], t["reason"], t["satisfaction"], t["weight"]) for t in a["tickets"]]
+    assert tickets == [
+        ("用电增容", "closed", "satisfied", "1"),
+        ("融资对接", "closed", "basic", "0.7"),
+        ("道路维修", "red", "", "0"),
+    ]
+    assert [t["state"] for t in a["tickets"]] == ["closed", "closed", "in_progress"]
+    assert len(a["tickets"]) == run.cadres.get(cadre=w.cadre_a.profile).tickets_counted
+    # E: the latest rating of each contact by D.
+    assert [(r["contact"], r["stars"], r["at"]) for r in a["ratings"]] == [
+        ("甲公司联络人", 5, "2026-04-01 10:00"),
+        ("甲公司财务", 4, "2026-04-02 10:00"),
+    ]
+
+    b = run.cadres.get(cadre=w.cadre_b.profile).detail
+    assert [(e["period"], e["enterprise"], e["verdict"]) for e in b["entries"]] == [
+        (1, w.ent_b.name, "late"),
+        (2, w.ent_b.name, "missing"),
+        (3, w.ent_b.name, "missing"),
+    ]
+    missing = b["entries"][1]
+    assert (missing["report"], missing["submitted_at"], missing["days_on_site"]) == (
+        None,
+        None,
+        None,
+    )
+    assert (b["tickets"], b["ratings"], b["reviewed_reports"]) == ([], [], [])
 
 
 def test_quota_with_a_tie_and_the_minimum_sample(world, at):

@@ -69,12 +69,18 @@ appraisal_urlpatterns = [
     ),
     path("results/<int:pk>/", appraisal.CadreResultDetailView.as_view(), name="appraisal-result"),
     path(
+        "results/<int:pk>/print/",
+        prints.CadreResultPrintView.as_view(),
+        name="appraisal-result-print",
+    ),
+    path(
         "results/<int:pk>/review/",
         appraisal.ReviewRequestCreateView.as_view(),
         name="appraisal-review-request",
     ),
     path("rate/", appraisal.CadreRateView.as_view(), name="appraisal-rate"),
     path("<int:pk>/", appraisal.AppraisalRunDetailView.as_view(), name="appraisal-detail"),
+    path("<int:pk>/print/", prints.AppraisalRunPrintView.as_view(), name="appraisal-print"),
     path(
         "<int:pk>/units/",
         appraisal.AppraisalGroupView.as_view(tab="units"),

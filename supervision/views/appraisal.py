@@ -7,6 +7,7 @@ cadres' published results; a cadre reads their own published result with its ful
 may ask for a review within the window.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.contrib import messages
@@ -30,11 +31,13 @@ from core.models import Profile, SubmissionToken
 from core.permissions import is_office_or_leader
 from core.roles import actor_for
 from core.views import FilteredListView, PortalLoginRequiredMixin, xlsx_response
+from stationing.choices import ReportRating
 from stationing.models import Programme
-from stationing.selectors import programme_list
+from stationing.periods import period_label
+from stationing.selectors import programme_list, report_list
 
 from .. import permissions, selectors, services
-from ..choices import AppraisalState, ReviewState
+from ..choices import AppraisalState, ReviewState, Satisfaction, TicketState
 from ..filtersets import CadreResultFilterSet
 from ..forms import appraisal as forms
 from ..models import CadreResult
@@ -496,6 +499,85 @@ def breakdown(result: CadreResult) -> dict:
     }
 
 
+VERDICTS = {
+    "on_time": gettext_lazy("按时"),
+    "late": gettext_lazy("逾期"),
+    "missing": gettext_lazy("未报"),
+}
+TICKET_REASONS = {
+    "closed": gettext_lazy("截止日期前已办结"),
+    "red": gettext_lazy("截止日期时已超期未办结（红牌）"),
+}
+
+
+def _label(choices, value: str) -> str:
+    return choices(value).label if value in choices.values else (value or "")
+
+
+def _period(item: dict) -> str:
+    return period_label(datetime.date.fromisoformat(item["start"]), item["part"])
+
+
+def counted_items(user, result: CadreResult) -> dict:
+    """What the run counted for the cadre, item by item, from the result's stored detail (runs
+    made before it was stored have none): the expected report entries (R, A), the tickets (S),
+    the enterprise ratings (E) and the reviewed reports (O), labelled in the reader's language.
+
+    A report or ticket is linked only when the user may open it (its scoped selector: at most
+    two queries, whatever the number of items)."""
+    detail = result.detail or {}
+    entries = detail.get("entries", [])
+    reviewed = detail.get("reviewed_reports", [])
+    tickets = detail.get("tickets", [])
+    ratings = detail.get("ratings", [])
+    report_ids = {e["report"] for e in entries if e["report"]} | {r["report"] for r in reviewed}
+    openable_reports = (
+        set(report_list(user=user).filter(pk__in=report_ids).values_list("pk", flat=True))
+        if report_ids
+        else set()
+    )
+    ticket_ids = {t["id"] for t in tickets}
+    openable_tickets = (
+        set(selectors.ticket_list(user=user).filter(pk__in=ticket_ids).values_list("pk", flat=True))
+        if ticket_ids
+        else set()
+    )
+    return {
+        "entries": [
+            {
+                **entry,
+                "label": _period(entry),
+                "verdict_label": VERDICTS.get(entry["verdict"], entry["verdict"]),
+                "rating_label": _label(ReportRating, entry["rating"]),
+                "link": entry["report"] in openable_reports,
+            }
+            for entry in entries
+        ],
+        "reviewed": [
+            {
+                **review,
+                "label": _period(review),
+                "rating_label": _label(ReportRating, review["rating"]),
+                "link": review["report"] in openable_reports,
+            }
+            for review in reviewed
+        ],
+        "tickets": [
+            {
+                **ticket,
+                "state_label": _label(TicketState, ticket["state"]),
+                "satisfaction_label": _label(Satisfaction, ticket["satisfaction"]),
+                "reason_label": TICKET_REASONS.get(ticket["reason"], ticket["reason"]),
+                "link": ticket["id"] in openable_tickets,
+            }
+            for ticket in tickets
+        ],
+        "ticket_points": sum((Decimal(t["weight"]) for t in tickets), Decimal(0)),
+        "ratings": ratings,
+        "itemised": "entries" in detail,
+    }
+
+
 def scoped_result(user, pk) -> CadreResult:
     return get_object_or_404(selectors.cadre_result_list(user=user), pk=pk)
 
@@ -511,7 +593,12 @@ class CadreResultDetailView(PortalLoginRequiredMixin, TemplateView):
         user = self.request.user
         result = scoped_result(user, kwargs["pk"])
         run = result.run
-        context.update(result=result, run=run, breakdown=breakdown(result))
+        context.update(
+            result=result,
+            run=run,
+            breakdown=breakdown(result),
+            counted=counted_items(user, result),
+        )
         context["reviews"] = list(
             selectors.review_request_list(user=user).filter(result=result).order_by("pk")
         )

@@ -21,6 +21,7 @@ from supervision.choices import AppraisalState, ReviewState, SupervisionNotice
 from supervision.models import AppraisalRun, CadreRating, ResultReviewRequest
 from supervision.services import appraisal_publish, review_deadline
 
+from ..factories import make_handler
 from ..lists_helpers import formula_cells
 from .test_appraisal import D, _programme_with, moment, run_as_of, scenario  # noqa: F401
 
@@ -142,6 +143,85 @@ def test_breakdown_shows_how_the_total_was_reached(published, client_for, scenar
     html = b.content.decode()
     assert "截止日期前没有已批准的工作计划，计 0 分。" in html
     assert html.count('data-testid="left-out"') == 3
+
+
+def test_result_page_lists_what_was_counted(published, scenario, client_for):  # noqa: F811
+    """Under the breakdown, the entries, tickets, ratings and reviews counted, each report and
+    ticket linked only for a reader who may open it."""
+    w = scenario
+    mine = result_of(published, w.cadre_a)
+    page = client_for(w.cadre_a).get(reverse("appraisal-result", args=[mine.pk]))
+    html = page.content.decode()
+    counted = page.context["counted"]
+    assert [
+        (e["label"], str(e["verdict_label"]), e["days_on_site"]) for e in counted["entries"]
+    ] == [
+        ("2026年3月上半月", "按时", 8),
+        ("2026年3月下半月", "逾期", 6),
+        ("2026年4月上半月", "按时", 7),
+    ]
+    assert html.count('data-testid="counted-entry"') == 3
+    assert html.count('data-verdict="late"') == 1
+    # The cadre opens their own reports and the tickets of their enterprise.
+    for entry in counted["entries"]:
+        assert entry["link"] and reverse("report-detail", args=[entry["report"]]) in html
+    tickets = [(t["title"], str(t["reason_label"]), t["weight"]) for t in counted["tickets"]]
+    assert tickets == [
+        ("用电增容", "截止日期前已办结", "1"),
+        ("融资对接", "截止日期前已办结", "0.7"),
+        ("道路维修", "截止日期时已超期未办结（红牌）", "0"),
+    ]
+    assert counted["ticket_points"] == Decimal("1.7")
+    for ticket in counted["tickets"]:
+        assert ticket["link"] and reverse("ticket-detail", args=[ticket["id"]]) in html
+        assert ticket["number"] in html
+    assert html.count('data-testid="counted-ticket"') == 3
+    assert "基本满意" in html and "红牌" in html
+    assert html.count('data-testid="counted-rating"') == 2
+    assert "甲公司财务" in html and "2026-04-02 10:00" in html
+    assert html.count('data-testid="counted-review"') == 2
+    assert [(r["label"], str(r["rating_label"]), r["points"]) for r in counted["reviewed"]] == [
+        ("2026年3月上半月", "优", 100),
+        ("2026年3月下半月", "良", 85),
+    ]
+    assert 'data-testid="not-itemised"' not in html
+
+    # The missing periods of cadre_b are listed as 未报, without a report to link.
+    b = client_for(w.cadre_b).get(
+        reverse("appraisal-result", args=[result_of(published, w.cadre_b).pk])
+    )
+    assert [str(e["verdict_label"]) for e in b.context["counted"]["entries"]] == [
+        "逾期",
+        "未报",
+        "未报",
+    ]
+    assert b.content.decode().count('data-verdict="missing"') == 2
+
+    # A handler of cadre_a's dispatching unit reads the result but neither the reports (the
+    # government's working papers) nor these tickets (assigned to another unit): no links.
+    handler = make_handler(w.dev_bureau, "dev_handler", name="发改经办人", phone=None)
+    page = client_for(handler).get(reverse("appraisal-result", args=[mine.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count('data-testid="counted-entry"') == 3
+    assert "道路维修" in html
+    counted = page.context["counted"]
+    assert not any(e["link"] for e in counted["entries"])
+    assert not any(t["link"] for t in counted["tickets"])
+    for entry in counted["entries"]:
+        assert reverse("report-detail", args=[entry["report"]]) not in html
+    for ticket in counted["tickets"]:
+        assert reverse("ticket-detail", args=[ticket["id"]]) not in html
+
+
+def test_a_run_without_itemised_detail_still_shows(published, scenario, client_for):  # noqa: F811
+    """Runs stored before the items were: the counts only, and a note saying so."""
+    w = scenario
+    mine = result_of(published, w.cadre_a)
+    type(mine).objects.filter(pk=mine.pk).update(detail={"plan_items": [], "stars": 9})
+    html = client_for(w.cadre_a).get(reverse("appraisal-result", args=[mine.pk])).content.decode()
+    assert 'data-testid="not-itemised"' in html
+    assert 'data-testid="counted-entry"' not in html
 
 
 def test_quota_moved_is_explained(published, scenario, client_for):  # noqa: F811

@@ -83,3 +83,5 @@ class StationingNotice(models.TextChoices):
     REPORT_SUBMITTED = "report_submitted", _("半月报已报送")
     REPORT_RETURNED = "report_returned", _("半月报被退回")
     REPORT_REVIEWED = "report_reviewed", _("半月报已审阅")
+    # The office's one-click reminder from its console: once a day per stationing and period.
+    REPORT_CHASED = "report_chased", _("督查室催报半月报")

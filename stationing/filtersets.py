@@ -17,7 +17,13 @@ from enterprises.selectors import enterprise_list
 
 from .choices import AssignmentRole, PlanState, ProgrammeStatus, ReportRating, ReportState
 from .models import Assignment, Programme, ProgressReport, ReportPeriod, WorkGroup, WorkPlan
-from .selectors import cadre_list, period_list, programme_list, work_group_list
+from .selectors import (
+    assignments_owing_report,
+    cadre_list,
+    period_list,
+    programme_list,
+    work_group_list,
+)
 
 # The "no filter" option of the HTML selects (the API ignores it).
 ANY = _("全部")
@@ -155,6 +161,11 @@ class AssignmentFilterSet(django_filters.FilterSet):
     )
     region = django_filters.NumberFilter(label=_("所属区域"), method="filter_region")
     active_on = django_filters.DateFilter(label=_("在驻日期"), method="filter_active_on")
+    # The office console's drill-down from a unit's missing reports: the stationings that owe
+    # this period's report and have not handed it in (stationing.selectors' rule).
+    owing_period = django_filters.NumberFilter(
+        label=_("缺报期次"), method="filter_owing_period", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Assignment
@@ -168,6 +179,7 @@ class AssignmentFilterSet(django_filters.FilterSet):
             "unit",
             "region",
             "active_on",
+            "owing_period",
         ]
 
     def filter_q(self, queryset, name, value):
@@ -189,6 +201,12 @@ class AssignmentFilterSet(django_filters.FilterSet):
         return queryset.filter(start_date__lte=value).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=value)
         )
+
+    def filter_owing_period(self, queryset, name, value):
+        period = ReportPeriod.objects.filter(pk=value).first()
+        if period is None:
+            return queryset.none()
+        return assignments_owing_report(period=period, assignments=queryset)
 
 
 class ReportPeriodFilterSet(django_filters.FilterSet):

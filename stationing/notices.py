@@ -27,6 +27,7 @@ register_kinds(
         StationingNotice.REPORT_SUBMITTED: (Role.CADRE,),
         StationingNotice.REPORT_RETURNED: (Role.CADRE,),
         StationingNotice.REPORT_REVIEWED: (Role.CADRE,),
+        StationingNotice.REPORT_CHASED: (Role.CADRE,),
     },
 )
 
@@ -112,3 +113,29 @@ def report_returned(report, *, by) -> None:
             link=f"/reports/{report.pk}/edit/",
             actor=by,
         )
+
+
+def report_chased(assignment, period, *, by, day) -> bool:
+    """The office's reminder (催报) to a cadre whose report for `period` is missing. Keyed by the
+    stationing, the period and the day: a second click the same day tells nobody again. Returns
+    whether the cadre was told now."""
+    with override("zh-hans"):
+        values = {
+            "period": period.label,
+            "enterprise": assignment.enterprise.name,
+            "due": timezone.localtime(period.due_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        created = notify(
+            kind=StationingNotice.REPORT_CHASED,
+            recipients=[assignment.cadre.user],
+            object_key=f"assignment:{assignment.pk}",
+            period_key=f"period:{period.pk}:{day.isoformat()}",
+            subject=_("督查室催报：%(period)s半月报尚未报送") % values,
+            body=_(
+                "您驻%(enterprise)s的%(period)s半月报已于 %(due)s 截止，至今未报送，请尽快补报。"
+            )
+            % values,
+            link=f"/assignments/{assignment.pk}/reports/",
+            actor=by,
+        )
+    return bool(created)

@@ -76,6 +76,7 @@ urlpatterns = [
     path("assignments/", organisation.AssignmentListView.as_view(), name="assignment-list"),
     path("plans/", plans.PlanListView.as_view(), name="plan-list"),
     path("reports/", reports.ReportListView.as_view(), name="report-list"),
+    path("reports/chase/", reports.ReportChaseView.as_view(), name="report-chase"),
     path("reports/<int:pk>/", reports.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<int:pk>/print/", prints.ReportPrintView.as_view(), name="report-print"),
     path("reports/<int:pk>/edit/", reports.ReportEditView.as_view(), name="report-edit"),

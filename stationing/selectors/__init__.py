@@ -1,5 +1,11 @@
 """stationing reads, scoped to the user, split by subdomain. Import them from here."""
 
+from .chasing import (
+    UnitMissing,
+    latest_due_periods,
+    missing_reports_by_unit,
+    owing_assignments_of_unit,
+)
 from .organisation import (
     NOTHING,
     assignment_list,
@@ -43,6 +49,10 @@ from .reports import (
 from .todo import PeriodTodo, StationingTodo, cadre_stationing_todo
 
 __all__ = [
+    "UnitMissing",
+    "latest_due_periods",
+    "missing_reports_by_unit",
+    "owing_assignments_of_unit",
     "HANDED_IN_STATES",
     "NOTHING",
     "Matrix",

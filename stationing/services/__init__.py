@@ -1,5 +1,6 @@
 """stationing writes, split by subdomain. Import them from here."""
 
+from .chasing import ChaseOutcome, report_chase_unit
 from .organisation import (
     assignment_create,
     assignment_update,
@@ -37,6 +38,8 @@ from .reports import (
 )
 
 __all__ = [
+    "ChaseOutcome",
+    "report_chase_unit",
     "ITEM_FIELDS",
     "assignment_create",
     "assignment_update",

@@ -28,6 +28,7 @@ from core.selectors import unit_list
 from core.views import (
     FilteredListView,
     OfficeOrLeaderRequiredMixin,
+    OfficeRequiredMixin,
     PortalLoginRequiredMixin,
     QueueMixin,
     xlsx_response,
@@ -48,6 +49,7 @@ from ..permissions import (
 from ..selectors import (
     assignment_covers,
     assignment_list,
+    latest_due_periods,
     period_status,
     plan_due_date,
     plan_is_overdue,
@@ -65,6 +67,7 @@ from ..selectors import (
 from ..services import (
     expected_progress,
     item_is_behind,
+    report_chase_unit,
     report_get_or_create_draft,
     report_return,
     report_review,
@@ -520,3 +523,25 @@ class ReportQueueView(QueueMixin, OfficeOrLeaderRequiredMixin, FilteredListView)
 
     def get_base_queryset(self):
         return report_review_queue(user=self.request.user)
+
+
+class ReportChaseView(OfficeRequiredMixin, View):
+    """The office console's one-click reminder (催报) to one dispatching unit's cadres whose
+    report for the period that fell due is missing; says how many were told and how many had
+    already been told today. Only a period the console offers (latest_due_periods) is taken."""
+
+    def post(self, request, *args, **kwargs):
+        period = get_object_or_404(
+            latest_due_periods(user=request.user, now=timezone.now()),
+            pk=request.POST.get("period") or 0,
+        )
+        unit = request.POST.get("unit") or None
+        outcome = report_chase_unit(
+            period=period, unit_id=int(unit) if unit and unit.isdigit() else None, by=request.user
+        )
+        messages.success(
+            request,
+            _("已向 %(told)s 名干部发送催报提醒；%(already)s 名今天已提醒过，未重复发送。")
+            % {"told": outcome.told, "already": outcome.already},
+        )
+        return redirect(f"{reverse('home')}#console-missing")

@@ -18,6 +18,15 @@ from .calendar import (
     calendar_day_list_all,
     category_setting_list,
 )
+from .homes import (
+    HOME_ROWS,
+    cadre_home,
+    department_home,
+    department_performance,
+    enterprise_home,
+    leader_home,
+    office_console,
+)
 from .tickets import (
     NOTHING,
     URGENCY_ORDER,
@@ -48,6 +57,13 @@ from .tickets import (
 from .todo import TodoItem, department_todo, leader_todo, office_todo
 
 __all__ = [
+    "HOME_ROWS",
+    "cadre_home",
+    "department_home",
+    "department_performance",
+    "enterprise_home",
+    "leader_home",
+    "office_console",
     "CadreDiff",
     "appraisal_compare",
     "appraisal_run_list",

@@ -4,6 +4,8 @@ It lives in supervision, the top layer, because its to-do spans both apps: ticke
 plans and half-month reports in stationing (supervision.selectors.todo counts them).
 """
 
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.views.generic import TemplateView
 
 from core.choices import Role
@@ -27,6 +29,7 @@ from stationing.selectors import (
 )
 
 from .. import permissions, selectors
+from .tickets import annotate_clock
 
 
 class HomeView(PortalLoginRequiredMixin, TemplateView):
@@ -41,15 +44,33 @@ class HomeView(PortalLoginRequiredMixin, TemplateView):
         user = self.request.user
         actor = actor_for(user)
         context["profile"] = profile_for(user=user)
+        context.update(
+            console=None,
+            cadre_home=None,
+            department_home=None,
+            enterprise_home=None,
+            leader_home=None,
+            cockpit_url="",
+        )
         todo = []
         if is_office(user):
             todo += selectors.office_todo(user=user)
+            # The office console: the office starts its day on its home, so today's work stays
+            # in one place rather than on a second page one click away.
+            context["console"] = selectors.office_console(user=user)
         if actor.has(Role.LEADER):
             todo += selectors.leader_todo(user=user)
         context["office_todo"] = todo
         context["department_todo"] = (
             selectors.department_todo(user=user) if permissions.may_use_inbox(user) else []
         )
+        if permissions.may_use_inbox(user):
+            context["department_home"] = home = selectors.department_home(user=user)
+            annotate_clock(home["tickets"])
+        if actor.has(Role.LEADER):
+            context["leader_home"] = home = selectors.leader_home(user=user)
+            annotate_clock(home["tickets"])
+            context["cockpit_url"] = cockpit_url(home["groups"])
         if may_see_overview(user):
             programmes = programme_list(user=user)
             context["programmes"] = programmes[:10]
@@ -63,14 +84,29 @@ class HomeView(PortalLoginRequiredMixin, TemplateView):
         if actor.has(Role.CADRE):
             context["my_assignments"] = cadre_assignments(user, actor.profile_id)
             context["my_results"] = latest_published_results(user)
+            context["cadre_home"] = home = selectors.cadre_home(user=user)
+            annotate_clock(home.tickets)
         if actor.has(Role.ENTERPRISE) and actor.enterprise_id:
             context["my_enterprise"] = (
                 enterprise_list(user=user).filter(pk=actor.enterprise_id).first()
             )
-            context["stationed_here"] = assignment_list(user=user).filter(
-                enterprise_id=actor.enterprise_id
-            )
+            context["enterprise_home"] = home = selectors.enterprise_home(user=user)
+            annotate_clock(home["tickets"])
         return context
+
+
+def cockpit_url(groups) -> str:
+    """The leadership cockpit filtered to the work group the leader leads, when the cockpit
+    exists (its URL name `dashboard`); with several groups, the whole cockpit."""
+    try:
+        url = reverse("dashboard")
+    except NoReverseMatch:
+        return ""
+    if len(groups) == 1:
+        return (
+            f"{url}?{urlencode({'programme': groups[0].programme_id, 'work_group': groups[0].pk})}"
+        )
+    return url
 
 
 def latest_published_results(user) -> list:

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from supervision.urls import appraisal_urlpatterns, bulletin_urlpatterns
+from supervision.views.dashboard import DashboardView
 from supervision.views.feeds import CalendarFeedView
 from supervision.views.home import HomeView
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("tickets/", include("supervision.urls")),
     path("bulletins/", include(bulletin_urlpatterns)),
     path("appraisals/", include(appraisal_urlpatterns)),
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
     path("", include("notifications.urls")),
     re_path(
         r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$",

@@ -2,7 +2,8 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import UnitKind
@@ -40,9 +41,33 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         label=_("已派驻干部"), field_name="is_stationed", widget=forms.Select(choices=YES_NO_ANY)
     )
 
+    # Stationed today in a programme, optionally by a cadre of a dispatching unit and in a work
+    # group: the three apply together, to one stationing (the dashboard's drill-down). Plain ids,
+    # matched through the `assignments` relation stationing declares on Enterprise.
+    programme = django_filters.NumberFilter(
+        label=_("驻企批次"), method="filter_stationing", widget=forms.HiddenInput
+    )
+    unit = django_filters.NumberFilter(
+        label=_("派出单位"), method="filter_stationing", widget=forms.HiddenInput
+    )
+    work_group = django_filters.NumberFilter(
+        label=_("工作组"), method="filter_stationing", widget=forms.HiddenInput
+    )
+
     class Meta:
         model = Enterprise
-        fields = ["q", "region", "industry", "ownership", "size", "is_key", "stationed"]
+        fields = [
+            "q",
+            "region",
+            "industry",
+            "ownership",
+            "size",
+            "is_key",
+            "stationed",
+            "programme",
+            "unit",
+            "work_group",
+        ]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -53,6 +78,33 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def filter_region(self, queryset, name, value):
         # A county includes its townships.
         return queryset.filter(region__path__startswith=value.path) if value else queryset
+
+    def filter_stationing(self, queryset, name, value):
+        """Applied once, for all three fields (the later calls find it done)."""
+        if getattr(self, "_stationing_applied", False):
+            return queryset
+        self._stationing_applied = True
+        data = self.form.cleaned_data
+        fields = {
+            "programme": "programme_id",
+            "unit": "cadre__unit_id",
+            "work_group": "work_group_id",
+        }
+        conditions = {column: data[key] for key, column in fields.items() if data.get(key)}
+        if not conditions:
+            return queryset
+        return queryset.filter(Exists(stationed_today(**conditions)))
+
+
+def stationed_today(**conditions):
+    """Stationings active today at the outer enterprise (started, not ended) matching
+    `conditions` (the `assignments` relation's fields)."""
+    today = timezone.localdate()
+    return Enterprise.objects.filter(
+        Q(pk=OuterRef("pk"), assignments__start_date__lte=today)
+        & (Q(assignments__end_date__isnull=True) | Q(assignments__end_date__gte=today)),
+        **{f"assignments__{column}": value for column, value in conditions.items()},
+    )
 
 
 class EnterpriseSurveyFilterSet(django_filters.FilterSet):

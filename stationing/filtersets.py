@@ -20,7 +20,10 @@ from .models import Assignment, Programme, ProgressReport, ReportPeriod, WorkGro
 from .selectors import (
     assignments_owing_report,
     cadre_list,
+    covering_assignments,
+    handed_in_q,
     period_list,
+    plan_overdue_q,
     programme_list,
     work_group_list,
 )
@@ -167,6 +170,18 @@ class AssignmentFilterSet(django_filters.FilterSet):
         label=_("缺报期次"), method="filter_owing_period", widget=forms.HiddenInput
     )
 
+    # The dashboard's drill-downs: the stationings that owe a report for a period (handed in or
+    # not), and those whose enterprise's plan is overdue (one row per enterprise, the first
+    # stationing, as the plan queue lists them).
+    covers_period = django_filters.NumberFilter(
+        label=_("应报期次"), method="filter_covers_period", widget=forms.HiddenInput
+    )
+    plan_overdue = django_filters.BooleanFilter(
+        label=_("计划逾期未报"),
+        method="filter_plan_overdue",
+        widget=forms.Select(choices=YES_NO_ANY),
+    )
+
     class Meta:
         model = Assignment
         fields = [
@@ -180,6 +195,8 @@ class AssignmentFilterSet(django_filters.FilterSet):
             "region",
             "active_on",
             "owing_period",
+            "covers_period",
+            "plan_overdue",
         ]
 
     def filter_q(self, queryset, name, value):
@@ -207,6 +224,17 @@ class AssignmentFilterSet(django_filters.FilterSet):
         if period is None:
             return queryset.none()
         return assignments_owing_report(period=period, assignments=queryset)
+
+    def filter_covers_period(self, queryset, name, value):
+        period = ReportPeriod.objects.filter(pk=value).first()
+        if period is None:
+            return queryset.none()
+        return covering_assignments(queryset, period)
+
+    def filter_plan_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(plan_overdue_q()) if value else queryset.exclude(plan_overdue_q())
 
 
 class ReportPeriodFilterSet(django_filters.FilterSet):
@@ -268,6 +296,13 @@ class ProgressReportFilterSet(django_filters.FilterSet):
     rating = django_filters.ChoiceFilter(
         label=_("评价"), choices=ReportRating.choices, empty_label=ANY
     )
+    region = django_filters.NumberFilter(
+        label=_("所属区域"), method="filter_region", widget=forms.HiddenInput
+    )
+    # Submitted, reviewed or returned: counted as handed in (stationing.selectors.handed_in_q).
+    handed_in = django_filters.BooleanFilter(
+        label=_("已报送"), method="filter_handed_in", widget=forms.Select(choices=YES_NO_ANY)
+    )
 
     class Meta:
         model = ProgressReport
@@ -283,6 +318,8 @@ class ProgressReportFilterSet(django_filters.FilterSet):
             "assignment",
             "is_late",
             "rating",
+            "region",
+            "handed_in",
         ]
 
     def filter_q(self, queryset, name, value):
@@ -293,6 +330,18 @@ class ProgressReportFilterSet(django_filters.FilterSet):
             Q(assignment__cadre__name__icontains=value)
             | Q(assignment__enterprise__name__icontains=value)
         )
+
+    def filter_region(self, queryset, name, value):
+        # A county includes its townships: match the region's whole subtree.
+        region = Unit.objects.filter(pk=value).only("path").first()
+        if region is None:
+            return queryset.none()
+        return queryset.filter(assignment__enterprise__region__path__startswith=region.path)
+
+    def filter_handed_in(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(handed_in_q()) if value else queryset.exclude(handed_in_q())
 
 
 class WorkPlanFilterSet(django_filters.FilterSet):
@@ -314,9 +363,19 @@ class WorkPlanFilterSet(django_filters.FilterSet):
         empty_label=ANY,
     )
 
+    work_group = ScopedModelChoiceFilter(
+        label=_("工作组"),
+        queryset=work_group_choices,
+        method="filter_work_group",
+        empty_label=ANY,
+    )
+    region = django_filters.NumberFilter(
+        label=_("所属区域"), method="filter_region", widget=forms.HiddenInput
+    )
+
     class Meta:
         model = WorkPlan
-        fields = ["q", "programme", "enterprise", "state", "unit"]
+        fields = ["q", "programme", "enterprise", "state", "unit", "work_group", "region"]
 
     @extend_schema_field(OpenApiTypes.INT)
     def filter_unit(self, queryset, name, value):
@@ -326,3 +385,19 @@ class WorkPlanFilterSet(django_filters.FilterSet):
             programme=OuterRef("programme"), enterprise=OuterRef("enterprise"), cadre__unit=value
         )
         return queryset.filter(Exists(stationed))
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_work_group(self, queryset, name, value):
+        if value is NO_MATCH:
+            return queryset.none()
+        stationed = Assignment.objects.filter(
+            programme=OuterRef("programme"), enterprise=OuterRef("enterprise"), work_group=value
+        )
+        return queryset.filter(Exists(stationed))
+
+    def filter_region(self, queryset, name, value):
+        # A county includes its townships: match the region's whole subtree.
+        region = Unit.objects.filter(pk=value).only("path").first()
+        if region is None:
+            return queryset.none()
+        return queryset.filter(enterprise__region__path__startswith=region.path)

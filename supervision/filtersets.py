@@ -10,17 +10,36 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.choices import UnitKind
-from core.filtersets import ScopedModelChoiceFilter
+from core.filtersets import NO_MATCH, ScopedModelChoiceFilter
 from core.forms import DateInput
 from core.models import Unit
 from core.selectors import leader_list, unit_list
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_list
 from stationing.models import Programme, WorkGroup
+from stationing.selectors import programme_list, work_group_list
 
-from .choices import AppraisalGrade, BulletinState, Category, Colour, Level, TicketState, Urgency
+from .choices import (
+    OPEN_STATES,
+    AppraisalGrade,
+    BulletinState,
+    Category,
+    Colour,
+    Level,
+    Satisfaction,
+    TicketState,
+    Urgency,
+)
 from .models import Bulletin, CadreResult, Ticket
-from .selectors import bulletin_list, by_urgency, colour_q, objection_q, pending_extension_q
+from .selectors import (
+    answered_on_time_q,
+    bulletin_list,
+    by_urgency,
+    colour_q,
+    objection_q,
+    pending_extension_q,
+    stationed_by_q,
+)
 
 ANY = _("全部")
 # "Any / yes / no" for the HTML select; the API sends true/false.
@@ -47,6 +66,24 @@ def leader_filter_choices(request):
     if user is None or not user.is_authenticated:
         return get_user_model().objects.none()
     return leader_list(user=user)
+
+
+def programme_filter_choices(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return Programme.objects.none()
+    return programme_list(user=user)
+
+
+def dispatching_unit_choices(request):
+    return unit_list(user=getattr(request, "user", None)).filter(is_dispatching=True)
+
+
+def work_group_filter_choices(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return WorkGroup.objects.none()
+    return work_group_list(user=user)
 
 
 class PersonChoiceField(ModelChoiceField):
@@ -127,6 +164,40 @@ class TicketFilterSet(django_filters.FilterSet):
         method="filter_led_by_me",
         widget=forms.Select(choices=YES_NO_ANY),
     )
+    # The dashboard's drill-downs (and filters of their own).
+    programme = ScopedModelChoiceFilter(
+        label=_("驻企批次"), queryset=programme_filter_choices, empty_label=ANY
+    )
+    unit = ScopedModelChoiceFilter(
+        label=_("派出单位"),
+        queryset=dispatching_unit_choices,
+        empty_label=ANY,
+        method="filter_stationed_by",
+    )
+    work_group = ScopedModelChoiceFilter(
+        label=_("工作组"),
+        queryset=work_group_filter_choices,
+        empty_label=ANY,
+        method="filter_stationed_by",
+    )
+    open = django_filters.BooleanFilter(
+        label=_("在办"), method="filter_open", widget=forms.Select(choices=YES_NO_ANY)
+    )
+    # Assigned to a unit and not withdrawn: the tickets a department is measured on.
+    assigned = django_filters.BooleanFilter(
+        label=_("已交办"), method="filter_assigned", widget=forms.Select(choices=YES_NO_ANY)
+    )
+    answered_on_time = django_filters.BooleanFilter(
+        label=_("按期答复"),
+        method="filter_answered_on_time",
+        widget=forms.Select(choices=YES_NO_ANY),
+    )
+    satisfaction = django_filters.ChoiceFilter(
+        label=_("满意度"), choices=Satisfaction.choices, empty_label=ANY
+    )
+    rated = django_filters.BooleanFilter(
+        label=_("已评价"), method="filter_rated", widget=forms.Select(choices=YES_NO_ANY)
+    )
     ordering = TicketOrderingFilter(
         label=_("排序"),
         empty_label=_("默认（红牌、黄牌优先，再按期限）"),
@@ -200,6 +271,33 @@ class TicketFilterSet(django_filters.FilterSet):
     def filter_region(self, queryset, name, value):
         # A county includes its townships: match the region's whole subtree.
         return queryset.filter(enterprise__region__path__startswith=value.path)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_stationed_by(self, queryset, name, value):
+        if value is NO_MATCH:
+            return queryset.none()
+        column = {"unit": "cadre__unit_id", "work_group": "work_group_id"}[name]
+        return queryset.filter(stationed_by_q(**{column: value.pk}))
+
+    def _flag(self, queryset, condition, value):
+        if value is None:
+            return queryset
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_open(self, queryset, name, value):
+        return self._flag(queryset, Q(state__in=OPEN_STATES), value)
+
+    def filter_assigned(self, queryset, name, value):
+        condition = Q(responsible_unit__isnull=False, assigned_at__isnull=False) & ~Q(
+            state=TicketState.WITHDRAWN
+        )
+        return self._flag(queryset, condition, value)
+
+    def filter_answered_on_time(self, queryset, name, value):
+        return self._flag(queryset, answered_on_time_q(), value)
+
+    def filter_rated(self, queryset, name, value):
+        return self._flag(queryset, ~Q(satisfaction=""), value)
 
 
 # --- Bulletins (通报) ---------------------------------------------------------------------------

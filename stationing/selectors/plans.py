@@ -8,11 +8,11 @@ holds the formula; everything else (pages, API, reminders, the calendar feed) as
 import datetime
 
 from django.contrib.auth.models import User
-from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core.choices import Role
-from core.dates import end_of_day
+from core.dates import end_of_day, local_date
 from core.roles import actor_for
 
 from ..choices import PlanState, ProgrammeStatus
@@ -127,3 +127,32 @@ def overdue_plan_list(*, user: User, now: datetime.datetime | None = None) -> li
         if plan_is_overdue(due_date=due, first_submitted_at=None, now=now):
             overdue.append({"assignment": assignment, "plan": plan, "due": due})
     return overdue
+
+
+def plan_overdue_q(now: datetime.datetime | None = None) -> Q:
+    """overdue_plan_list as a condition on Assignment, so lists filter and dashboards count it:
+    the first stationing at its enterprise in an active programme (earliest start, then the
+    lowest id: the one whose start starts the plan's clock) whose plan was never submitted and
+    whose due day (plan_due_date_from) has passed (plan_is_overdue: the day after it began)."""
+    today = local_date(now or timezone.now())
+    first = (
+        Assignment.objects.filter(
+            programme_id=OuterRef("programme_id"), enterprise_id=OuterRef("enterprise_id")
+        )
+        .order_by("start_date", "pk")
+        .values("pk")[:1]
+    )
+    submitted = WorkPlan.objects.filter(
+        programme_id=OuterRef("programme_id"),
+        enterprise_id=OuterRef("enterprise_id"),
+        first_submitted_at__isnull=False,
+    )
+    # due = first start + plan_due_days; overdue once today > due, i.e. start < today - days.
+    past_due = NOTHING
+    for programme_id, days in Programme.objects.filter(status=ProgrammeStatus.ACTIVE).values_list(
+        "pk", "plan_due_days"
+    ):
+        past_due |= Q(
+            programme_id=programme_id, start_date__lt=today - datetime.timedelta(days=days)
+        )
+    return past_due & Q(pk=Subquery(first)) & ~Q(Exists(submitted))

@@ -30,7 +30,7 @@ from core.roles import actor_for
 from core.selectors import leader_list, unit_list
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_ids, enterprise_list
-from stationing.models import ReportProblem
+from stationing.models import Assignment, ReportProblem
 from stationing.selectors import report_list
 
 from .. import permissions
@@ -80,6 +80,27 @@ def colour_q(colour: str, now=None) -> Q:
     if colour == Colour.YELLOW:
         return running & Q(deadline__gte=now, yellow_at__lte=now)
     return running & Q(deadline__gte=now) & (Q(yellow_at__gt=now) | Q(yellow_at__isnull=True))
+
+
+def answered_on_time_q() -> Q:
+    """Answered by the deadline (which includes approved extensions): the appraisal's on-time
+    rule for departments, and the dashboard's 按时办结."""
+    return Q(answered_at__isnull=False, answered_at__lte=F("deadline"))
+
+
+def stationed_by_q(**conditions) -> Q:
+    """Tickets of an enterprise where a cadre is stationed in the ticket's programme matching
+    `conditions` on Assignment (cadre__unit_id=…, work_group_id=…): the dispatching unit and
+    work group filters of the ticket list and the dashboard."""
+    return Q(
+        Exists(
+            Assignment.objects.filter(
+                programme_id=OuterRef("programme_id"),
+                enterprise_id=OuterRef("enterprise_id"),
+                **conditions,
+            )
+        )
+    )
 
 
 def pending_extension_q() -> Q:

@@ -1,0 +1,574 @@
+"""The leadership dashboard (驾驶舱): a programme's figures as of now, for office and leaders.
+
+Every figure asks the existing rules and is counted by aggregate queries whose number does not
+depend on the rows (Count/Sum with filter=Q(...), one grouped query per breakdown):
+
+1. Scope: the programme's stationings the user may see (stationing's assignment_list), narrowed
+   by region (the enterprise's region and below), dispatching unit (the cadre's) and work group.
+   Tickets are the programme's tickets the user may see (ticket_list) at those enterprises
+   (stationed_by_q); reports those of the stationings (report_list).
+2. Coverage: stationings active today (the assignment list's active_on), the enterprises they
+   cover (and the key ones among the key enterprises of the region), plans approved, plans
+   overdue (stationing's plan_overdue_q, the SQL form of overdue_plan_list).
+3. Reports: "this period" is the period that fell due most recently (before its due moment a
+   report is not missing yet). Owed: covering_assignments; handed in: handed_in_q; on time:
+   handed in and not is_late. Rates are of the owed. The trend: every period fallen due, one
+   query; units: this period's rates per dispatching unit, lowest first.
+4. Tickets: raised, open (OPEN_STATES), yellow and red (colour_q), closed; 办结率 = closed ÷
+   raised; 按时办结率 = closed and answered by the deadline (answered_on_time_q) ÷ closed;
+   满意率 = (满意 + 0.7 × 基本满意) ÷ rated (the appraisal's BASIC_SHARE); mean working days
+   from assignment to answer (the official calendar, as the appraisal counts them).
+   Departments as the appraisal measures them (assigned, not withdrawn; on-time rate, then
+   satisfaction), ranked only with its minimum sample. Weekly: tickets raised per week.
+5. Indicators: for the enterprises stationed today, the sums of January to the latest month
+   reported this year against the same months a year earlier (累计同比), per indicator and per
+   enterprise, against the programme's growth targets (seed 001's defaults where it sets none).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.contrib.auth.models import User
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+
+from core.dates import SHANGHAI, local_date
+from core.models import Unit
+from enterprises.models import IndicatorReport
+from enterprises.selectors import enterprise_list
+from stationing.choices import PlanState
+from stationing.models import Assignment, Programme, ProgressReport, ReportPeriod, WorkGroup
+from stationing.selectors import (
+    assignment_list,
+    covering_assignments,
+    handed_in_q,
+    plan_overdue_q,
+    work_plan_list,
+)
+
+from ..choices import OPEN_STATES, AppraisalState, Colour, Satisfaction, TicketState
+from ..services.appraisal import appraisal_settings, ranks_by
+from ..workdays import WorkCalendar
+from .appraisal import appraisal_run_list
+from .bulletins import bulletin_list
+from .performance import BASIC_SHARE, department_counts, department_tickets
+from .tickets import answered_on_time_q, colour_q, stationed_by_q, ticket_list
+
+# Seed 001: 工业总产值增幅不低于17%，增加值16%，利税10%，利润10%，工业投资30%. A programme's
+# growth_targets (same keys) override them.
+DEFAULT_GROWTH_TARGETS = {
+    "output_value": 17,
+    "value_added": 16,
+    "profit_tax": 10,
+    "profit": 10,
+    "investment": 30,
+}
+INDICATORS = tuple(DEFAULT_GROWTH_TARGETS)
+LOWEST_UNITS = 5
+FURTHEST_BELOW = 10
+TREND_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the dashboard shows: a programme and the optional narrowing filters."""
+
+    programme: Programme
+    region: Unit | None = None
+    unit: Unit | None = None
+    work_group: WorkGroup | None = None
+
+
+def ratio(part, whole) -> Decimal | None:
+    """A share in per cent, one decimal, half up; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    value = Fraction(part) * 100 / Fraction(whole)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"))
+
+
+def growth_targets(programme: Programme) -> dict[str, Decimal]:
+    targets = {**DEFAULT_GROWTH_TARGETS}
+    for key, value in (programme.growth_targets or {}).items():
+        if key in targets and value is not None:
+            targets[key] = value
+    return {key: Decimal(str(value)) for key, value in targets.items()}
+
+
+# --- Scoped querysets ---------------------------------------------------------------------------
+
+
+def scope_assignments(*, user: User, scope: Scope) -> QuerySet:
+    qs = assignment_list(user=user).filter(programme=scope.programme)
+    if scope.region is not None:
+        qs = qs.filter(enterprise__region__path__startswith=scope.region.path)
+    if scope.unit is not None:
+        qs = qs.filter(cadre__unit=scope.unit)
+    if scope.work_group is not None:
+        qs = qs.filter(work_group=scope.work_group)
+    return qs
+
+
+def scope_tickets(*, user: User, scope: Scope) -> QuerySet:
+    qs = ticket_list(user=user).filter(programme=scope.programme)
+    if scope.region is not None:
+        qs = qs.filter(enterprise__region__path__startswith=scope.region.path)
+    if scope.unit is not None:
+        qs = qs.filter(stationed_by_q(cadre__unit_id=scope.unit.pk))
+    if scope.work_group is not None:
+        qs = qs.filter(stationed_by_q(work_group_id=scope.work_group.pk))
+    return qs
+
+
+def active_on_q(day: datetime.date, prefix: str = "") -> Q:
+    """The assignment list's active_on filter, as a condition."""
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+# --- Coverage -----------------------------------------------------------------------------------
+
+
+def coverage(*, user: User, scope: Scope, now: datetime.datetime) -> dict:
+    today = local_date(now)
+    active = active_on_q(today)
+    row = (
+        scope_assignments(user=user, scope=scope)
+        .order_by()
+        .aggregate(
+            on_site=Count("pk", filter=active),
+            enterprises=Count("enterprise", distinct=True, filter=active),
+            key_stationed=Count(
+                "enterprise", distinct=True, filter=active & Q(enterprise__is_key=True)
+            ),
+            stationed_ever=Count("enterprise", distinct=True),
+            plans_overdue=Count("pk", filter=plan_overdue_q(now)),
+        )
+    )
+    keys = enterprise_list(user=user).filter(is_key=True)
+    if scope.region is not None:
+        keys = keys.filter(region__path__startswith=scope.region.path)
+    row["key_enterprises"] = keys.order_by().count()
+    plans = work_plan_list(user=user).filter(programme=scope.programme)
+    if scope.region is not None:
+        plans = plans.filter(enterprise__region__path__startswith=scope.region.path)
+    if scope.unit is not None:
+        plans = plans.filter(_plan_stationed_by(cadre__unit=scope.unit))
+    if scope.work_group is not None:
+        plans = plans.filter(_plan_stationed_by(work_group=scope.work_group))
+    row.update(
+        plans.order_by().aggregate(
+            plans=Count("pk"), plans_approved=Count("pk", filter=Q(state=PlanState.APPROVED))
+        )
+    )
+    row["key_coverage"] = ratio(row["key_stationed"], row["key_enterprises"])
+    return row
+
+
+def _plan_stationed_by(**conditions) -> Q:
+    """The plan list's unit filter (a cadre of the unit stationed at the plan's enterprise in
+    its programme), for the work group too."""
+    return Q(
+        Exists(
+            Assignment.objects.filter(
+                programme=OuterRef("programme"), enterprise=OuterRef("enterprise"), **conditions
+            )
+        )
+    )
+
+
+# --- Reports ------------------------------------------------------------------------------------
+
+
+def current_period(*, scope: Scope, now: datetime.datetime) -> ReportPeriod | None:
+    """The period that fell due most recently."""
+    return (
+        ReportPeriod.objects.filter(programme=scope.programme, due_at__lt=now)
+        .order_by("-due_at", "-pk")
+        .first()
+    )
+
+
+def _handed_in_exists(**extra) -> Q:
+    return Q(
+        Exists(ProgressReport.objects.filter(handed_in_q(), assignment_id=OuterRef("pk"), **extra))
+    )
+
+
+def report_figures(*, user: User, scope: Scope, now: datetime.datetime) -> dict:
+    assignments = scope_assignments(user=user, scope=scope)
+    period = current_period(scope=scope, now=now)
+    result = {"period": period, "owed": 0, "handed_in": 0, "on_time": 0, "missing": 0}
+    result.update(units=[], trend=[])
+    if period is not None:
+        covering = covering_assignments(assignments, period).order_by()
+        in_period = _handed_in_exists(period_id=period.pk)
+        on_time = _handed_in_exists(period_id=period.pk, is_late=False)
+        row = covering.aggregate(
+            owed=Count("pk"),
+            handed_in=Count("pk", filter=in_period),
+            on_time=Count("pk", filter=on_time),
+        )
+        result.update(row)
+        result["missing"] = row["owed"] - row["handed_in"]
+        units = [
+            {
+                "unit_id": unit["cadre__unit_id"],
+                "name": unit["cadre__unit__short_name"] or unit["cadre__unit__name"],
+                "owed": unit["owed"],
+                "handed_in": unit["handed_in"],
+                "on_time": unit["on_time"],
+                "missing": unit["owed"] - unit["handed_in"],
+                "rate": ratio(unit["handed_in"], unit["owed"]),
+                "on_time_rate": ratio(unit["on_time"], unit["owed"]),
+            }
+            for unit in covering.values(
+                "cadre__unit_id", "cadre__unit__name", "cadre__unit__short_name"
+            ).annotate(
+                owed=Count("pk"),
+                handed_in=Count("pk", filter=in_period),
+                on_time=Count("pk", filter=on_time),
+            )
+        ]
+        units.sort(key=lambda u: (u["rate"], u["on_time_rate"], u["name"]))
+        result["units"] = units[:LOWEST_UNITS]
+    result["rate"] = ratio(result["handed_in"], result["owed"])
+    result["on_time_rate"] = ratio(result["on_time"], result["owed"])
+    result["trend"] = report_trend(assignments=assignments, scope=scope, now=now)
+    return result
+
+
+def report_trend(*, assignments: QuerySet, scope: Scope, now: datetime.datetime) -> list[dict]:
+    """Every period fallen due: owed, handed in, on time (one query, counts as subqueries)."""
+    covering = (
+        assignments.filter(start_date__lte=OuterRef("end"))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("start")))
+        .order_by()
+    )
+
+    def count(qs):
+        # One programme: grouping by it gives the one count row.
+        counted = qs.values("programme_id").annotate(n=Count("pk")).values("n")[:1]
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    handed = Q(
+        Exists(
+            ProgressReport.objects.filter(
+                handed_in_q(), assignment_id=OuterRef("pk"), period_id=OuterRef(OuterRef("pk"))
+            )
+        )
+    )
+    on_time = Q(
+        Exists(
+            ProgressReport.objects.filter(
+                handed_in_q(),
+                assignment_id=OuterRef("pk"),
+                period_id=OuterRef(OuterRef("pk")),
+                is_late=False,
+            )
+        )
+    )
+    rows = (
+        ReportPeriod.objects.filter(programme=scope.programme, due_at__lt=now)
+        .annotate(
+            owed=count(covering),
+            handed_in=count(covering.filter(handed)),
+            on_time=count(covering.filter(on_time)),
+        )
+        .order_by("number")
+    )
+    return [
+        {
+            "period": period,
+            "owed": period.owed,
+            "handed_in": period.handed_in,
+            "on_time": period.on_time,
+            "rate": ratio(period.handed_in, period.owed),
+            "on_time_rate": ratio(period.on_time, period.owed),
+        }
+        for period in rows
+    ]
+
+
+# --- Tickets ------------------------------------------------------------------------------------
+
+
+def _ticket_counts(now) -> dict:
+    closed = Q(state=TicketState.CLOSED)
+    return {
+        "raised": Count("pk"),
+        "open": Count("pk", filter=Q(state__in=OPEN_STATES)),
+        "yellow": Count("pk", filter=colour_q(Colour.YELLOW, now)),
+        "red": Count("pk", filter=colour_q(Colour.RED, now)),
+        "closed": Count("pk", filter=closed),
+        "closed_on_time": Count("pk", filter=closed & answered_on_time_q()),
+        "rated": Count("pk", filter=~Q(satisfaction="")),
+        "satisfied": Count("pk", filter=Q(satisfaction=Satisfaction.SATISFIED)),
+        "basic": Count("pk", filter=Q(satisfaction=Satisfaction.BASIC)),
+        "unsatisfied": Count("pk", filter=Q(satisfaction=Satisfaction.UNSATISFIED)),
+    }
+
+
+def satisfaction_rate(row) -> Decimal | None:
+    if not row["rated"]:
+        return None
+    return ratio(row["satisfied"] + BASIC_SHARE * row["basic"], row["rated"])
+
+
+def _with_rates(row: dict) -> dict:
+    row["closed_rate"] = ratio(row["closed"], row["raised"])
+    row["on_time_rate"] = ratio(row["closed_on_time"], row["closed"])
+    row["satisfaction_rate"] = satisfaction_rate(row)
+    return row
+
+
+def _mean(values) -> Decimal | None:
+    if not values:
+        return None
+    value = Fraction(sum(values), len(values))
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"))
+
+
+def ticket_figures(*, user: User, scope: Scope, now: datetime.datetime) -> dict:
+    tickets = scope_tickets(user=user, scope=scope).order_by()
+    counts = _ticket_counts(now)
+    result = _with_rates(tickets.aggregate(**counts))
+    result["by_category"] = [
+        _with_rates(row)
+        for row in tickets.values("category").annotate(**counts).order_by("-raised")
+    ]
+    result["by_level"] = [
+        _with_rates(row) for row in tickets.values("level").annotate(**counts).order_by("level")
+    ]
+    # Working days from assignment to answer (the calendar loaded once).
+    spans = list(
+        tickets.filter(assigned_at__isnull=False, answered_at__isnull=False).values_list(
+            "responsible_unit_id", "assigned_at", "answered_at"
+        )
+    )
+    days: dict[int, list[int]] = defaultdict(list)
+    all_days = []
+    if spans:
+        years = [local_date(moment).year for _unit, *moments in spans for moment in moments]
+        calendar = WorkCalendar.load(min(years), max(years))
+        for unit_id, assigned_at, answered_at in spans:
+            n = calendar.working_days_between(local_date(assigned_at), local_date(answered_at))
+            days[unit_id].append(n)
+            all_days.append(n)
+    result["mean_days"] = _mean(all_days)
+    result["departments"] = department_figures(tickets=tickets, scope=scope, days=days, now=now)
+    result["weekly"] = weekly_trend(tickets=tickets, now=now)
+    return result
+
+
+def department_figures(*, tickets: QuerySet, scope: Scope, days: dict, now) -> list[dict]:
+    """Per responsible unit, as the appraisal measures departments (selectors.performance):
+    tickets assigned (not withdrawn), answered on time, on-time rate, satisfaction; ranked by
+    on-time rate, then satisfaction, only with the appraisal's minimum sample."""
+    rows = list(
+        department_tickets(tickets, end=now)
+        .values("responsible_unit_id", "responsible_unit__name", "responsible_unit__short_name")
+        .annotate(**department_counts(end=now))
+        .order_by("responsible_unit__tree_key", "responsible_unit_id")
+    )
+    sample = appraisal_settings(scope.programme)["department_min_sample"]
+    for row in rows:
+        row["name"] = row["responsible_unit__short_name"] or row["responsible_unit__name"]
+        row["on_time_rate"] = ratio(row["on_time"], row["assigned"])
+        row["satisfaction_rate"] = satisfaction_rate(row)
+        row["mean_days"] = _mean(days.get(row["responsible_unit_id"], []))
+    keys = [
+        (
+            row["on_time_rate"],
+            row["satisfaction_rate"] if row["satisfaction_rate"] is not None else Decimal(-1),
+        )
+        if row["assigned"] >= sample
+        else None
+        for row in rows
+    ]
+    for row, rank in zip(rows, ranks_by(keys), strict=True):
+        row["rank"] = rank
+    rows.sort(key=lambda row: (row["rank"] is None, row["rank"] or 0, -row["assigned"]))
+    return rows
+
+
+def _day(value) -> datetime.date:
+    return local_date(value) if isinstance(value, datetime.datetime) else value
+
+
+def weekly_trend(*, tickets: QuerySet, now: datetime.datetime) -> list[dict]:
+    """Tickets raised per week (Monday to Sunday, Asia/Shanghai) in the last TREND_WEEKS weeks,
+    and how many of them are closed now; weeks without tickets included."""
+    today = local_date(now)
+    first_monday = today - datetime.timedelta(days=today.weekday(), weeks=TREND_WEEKS - 1)
+    rows = (
+        tickets.filter(created_at__date__gte=first_monday)
+        .annotate(week=TruncWeek("created_at", tzinfo=SHANGHAI))
+        .values("week")
+        .annotate(raised=Count("pk"), closed=Count("pk", filter=Q(state=TicketState.CLOSED)))
+        .order_by("week")
+    )
+    by_week = {_day(row["week"]): row for row in rows}
+    weeks = []
+    for n in range(TREND_WEEKS):
+        monday = first_monday + datetime.timedelta(weeks=n)
+        row = by_week.get(monday, {})
+        weeks.append(
+            {
+                "monday": monday,
+                "sunday": monday + datetime.timedelta(days=6),
+                "raised": row.get("raised", 0),
+                "closed": row.get("closed", 0),
+            }
+        )
+    return weeks
+
+
+# --- Enterprise indicators ----------------------------------------------------------------------
+
+
+def _indicator_sums(prefix: str, start: datetime.date, end: datetime.date) -> dict:
+    months = Q(month__gte=start, month__lte=end)
+    profit_tax = Coalesce("profit", Value(Decimal(0))) + Coalesce("tax", Value(Decimal(0)))
+    return {
+        f"{prefix}output_value": Sum("output_value", filter=months),
+        f"{prefix}value_added": Sum("value_added", filter=months),
+        f"{prefix}profit_tax": Sum(
+            profit_tax, filter=months & (Q(profit__isnull=False) | Q(tax__isnull=False))
+        ),
+        f"{prefix}profit": Sum("profit", filter=months),
+        f"{prefix}investment": Sum("investment", filter=months),
+    }
+
+
+def growth(current, previous) -> Decimal | None:
+    if current is None or not previous:
+        return None
+    value = (Fraction(current) - Fraction(previous)) * 100 / abs(Fraction(previous))
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"))
+
+
+def indicator_figures(*, user: User, scope: Scope, now: datetime.datetime) -> dict:
+    today = local_date(now)
+    stationed = (
+        scope_assignments(user=user, scope=scope).filter(active_on_q(today)).values("enterprise_id")
+    )
+    reports = IndicatorReport.objects.filter(enterprise_id__in=stationed).order_by()
+    year_start = datetime.date(today.year, 1, 1)
+    latest = reports.filter(month__gte=year_start, month__lte=today).aggregate(m=Max("month"))["m"]
+    targets = growth_targets(scope.programme)
+    result = {
+        "targets": targets,
+        "latest_month": latest,
+        "rows": [],
+        "totals": [],
+        "enterprises": 0,
+    }
+    if latest is None:
+        return result
+    previous_start = year_start.replace(year=today.year - 1)
+    previous_end = latest.replace(year=today.year - 1)
+    sums = {
+        **_indicator_sums("cur_", year_start, latest),
+        **_indicator_sums("prev_", previous_start, previous_end),
+    }
+    totals = reports.aggregate(**sums)
+    result["totals"] = [
+        {
+            "key": key,
+            "current": totals[f"cur_{key}"],
+            "previous": totals[f"prev_{key}"],
+            "growth": growth(totals[f"cur_{key}"], totals[f"prev_{key}"]),
+            "target": targets[key],
+        }
+        for key in INDICATORS
+    ]
+    for total in result["totals"]:
+        total["below"] = total["growth"] is not None and total["growth"] < total["target"]
+    rows = []
+    for row in reports.values("enterprise_id", "enterprise__name").annotate(**sums):
+        growths = {key: growth(row[f"cur_{key}"], row[f"prev_{key}"]) for key in INDICATORS}
+        rows.append(
+            {
+                "enterprise_id": row["enterprise_id"],
+                "name": row["enterprise__name"],
+                "growths": [
+                    {
+                        "key": key,
+                        "growth": growths[key],
+                        "below": growths[key] is not None and growths[key] < targets[key],
+                    }
+                    for key in INDICATORS
+                ],
+                "gap": None
+                if growths["output_value"] is None
+                else growths["output_value"] - targets["output_value"],
+            }
+        )
+    result["enterprises"] = len(rows)
+    below = [row for row in rows if row["gap"] is not None and row["gap"] < 0]
+    below.sort(key=lambda row: (row["gap"], row["name"]))
+    result["rows"] = below[:FURTHEST_BELOW]
+    return result
+
+
+# --- Appraisal and bulletin ---------------------------------------------------------------------
+
+
+def latest_published(*, user: User, scope: Scope) -> dict:
+    run = (
+        appraisal_run_list(user=user)
+        .filter(programme=scope.programme, state=AppraisalState.PUBLISHED)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    bulletin = (
+        bulletin_list(user=user)
+        .filter(programme=scope.programme, published_at__isnull=False)
+        .select_related("period")
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    return {"run": run, "bulletin": bulletin}
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    now: datetime.datetime
+    coverage: dict = field(default_factory=dict)
+    reports: dict = field(default_factory=dict)
+    tickets: dict = field(default_factory=dict)
+    indicators: dict = field(default_factory=dict)
+    published: dict = field(default_factory=dict)
+
+
+def dashboard(*, user: User, scope: Scope, now: datetime.datetime | None = None) -> Dashboard:
+    """All figures of the dashboard for `scope` (the caller checked the programme is the user's:
+    programme_list)."""
+    now = timezone.localtime(now or timezone.now())
+    return Dashboard(
+        scope=scope,
+        now=now,
+        coverage=coverage(user=user, scope=scope, now=now),
+        reports=report_figures(user=user, scope=scope, now=now),
+        tickets=ticket_figures(user=user, scope=scope, now=now),
+        indicators=indicator_figures(user=user, scope=scope, now=now),
+        published=latest_published(user=user, scope=scope),
+    )

@@ -1,0 +1,223 @@
+"""The leadership dashboard (驾驶舱): every figure against a hand-built data set, every
+drill-down link against the list it opens, scoping, and a query count that does not grow."""
+
+import datetime
+import re
+from html import unescape
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from core.choices import Role
+from core.dates import SHANGHAI
+from stationing.models import ProgressReport, WorkPlan
+from supervision.choices import TicketState
+from supervision.models import Ticket
+from supervision.selectors.dashboard import Scope, dashboard
+from tests.factories import (
+    AssignmentFactory,
+    EnterpriseFactory,
+    IndicatorFactory,
+    ProfileFactory,
+    ProgrammeFactory,
+    UnitFactory,
+    make_person,
+    make_ticket,
+)
+
+NOW = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def data(world, periods, clock):
+    """Period 17 (1-15 November, due 18 November) is the latest fallen due: cadre_a handed it in
+    on time, cadre_b did not. Seven tickets; ent_a's plan approved, ent_b's never started."""
+    period = periods[17]
+    ProgressReport.objects.create(
+        assignment=world.assignment_a,
+        period=period,
+        state="submitted",
+        first_submitted_at=NOW - datetime.timedelta(days=8),
+        submitted_at=NOW - datetime.timedelta(days=8),
+        submission_count=1,
+    )
+    # Period 16 (16-31 October): both handed in, cadre_b late.
+    ProgressReport.objects.create(
+        assignment=world.assignment_a, period=periods[16], state="reviewed", rating="good"
+    )
+    ProgressReport.objects.create(
+        assignment=world.assignment_b, period=periods[16], state="submitted", is_late=True
+    )
+    WorkPlan.objects.create(
+        programme=world.programme,
+        enterprise=world.ent_a,
+        state="approved",
+        first_submitted_at=datetime.datetime(2026, 3, 6, tzinfo=SHANGHAI),
+    )
+    make_ticket(world, TicketState.CLOSED)
+    basic = make_ticket(world, TicketState.CLOSED, category="financing")
+    Ticket.objects.filter(pk=basic.pk).update(satisfaction="basic")
+    red = make_ticket(world, TicketState.IN_PROGRESS)
+    Ticket.objects.filter(pk=red.pk).update(deadline=NOW - datetime.timedelta(days=1))
+    yellow = make_ticket(world, TicketState.IN_PROGRESS)
+    Ticket.objects.filter(pk=yellow.pk).update(yellow_at=NOW - datetime.timedelta(hours=1))
+    make_ticket(world, TicketState.SUBMITTED, by=world.cadre_b, enterprise=world.ent_b)
+    make_ticket(world, TicketState.WITHDRAWN)
+    make_ticket(world, TicketState.REJECTED)
+    for month in (1, 2):
+        IndicatorFactory(
+            enterprise=world.ent_a, month=datetime.date(2026, month, 1), output_value=110
+        )
+        IndicatorFactory(
+            enterprise=world.ent_a, month=datetime.date(2025, month, 1), output_value=100
+        )
+        IndicatorFactory(
+            enterprise=world.ent_b, month=datetime.date(2026, month, 1), output_value=120
+        )
+        IndicatorFactory(
+            enterprise=world.ent_b, month=datetime.date(2025, month, 1), output_value=100
+        )
+    return period
+
+
+def test_figures(world, data):
+    board = dashboard(user=world.leader, scope=Scope(programme=world.programme))
+    c = board.coverage
+    assert (c["enterprises"], c["key_stationed"], c["key_enterprises"], c["on_site"]) == (
+        2,
+        2,
+        2,
+        2,
+    )
+    assert (c["plans_approved"], c["plans_overdue"]) == (1, 1)
+    r = board.reports
+    assert r["period"] == data
+    assert (r["owed"], r["handed_in"], r["on_time"], r["missing"]) == (2, 1, 1, 1)
+    assert (str(r["rate"]), str(r["on_time_rate"])) == ("50.0", "50.0")
+    trend = {row["period"].number: row for row in r["trend"]}
+    assert len(trend) == 17
+    assert (trend[16]["handed_in"], trend[16]["on_time"], trend[16]["owed"]) == (2, 1, 2)
+    assert [u["name"] for u in r["units"]][0] == world.finance_bureau.name
+    t = board.tickets
+    assert (t["raised"], t["open"], t["yellow"], t["red"], t["closed"]) == (7, 3, 1, 1, 2)
+    assert (t["closed_on_time"], t["rated"], t["satisfied"], t["basic"]) == (2, 2, 1, 1)
+    assert str(t["closed_rate"]) == "28.6"
+    assert str(t["on_time_rate"]) == "100.0"
+    assert str(t["satisfaction_rate"]) == "85.0"  # (1 + 0.7) ÷ 2
+    assert t["mean_days"] is not None
+    assert {row["category"]: row["raised"] for row in t["by_category"]} == {
+        "utilities": 6,
+        "financing": 1,
+    }
+    (department,) = t["departments"]
+    assert department["assigned"] == 4  # withdrawn and rejected ones were never assigned
+    assert department["rank"] is None  # below the appraisal's minimum sample of 5
+    assert sum(week["raised"] for week in t["weekly"]) == 7
+    i = board.indicators
+    growth = {row["key"]: row["growth"] for row in i["totals"]}
+    assert str(growth["output_value"]) == "15.0"
+    assert [row["name"] for row in i["rows"]] == [world.ent_a.name]  # 10% < 17%
+    assert i["enterprises"] == 2
+
+
+def test_filters_narrow_every_figure(world, data):
+    scope = Scope(programme=world.programme, unit=world.finance_bureau)
+    board = dashboard(user=world.leader, scope=scope)
+    assert board.coverage["enterprises"] == 1
+    assert (board.reports["owed"], board.reports["handed_in"]) == (1, 0)
+    assert board.tickets["raised"] == 1
+    scope = Scope(programme=world.programme, region=world.town_a)
+    assert dashboard(user=world.leader, scope=scope).tickets["raised"] == 6
+
+
+@pytest.mark.parametrize("params", ["", "&unit={unit}", "&region={region}"])
+def test_every_figure_opens_the_list_it_counts(world, data, client_for, params):
+    client = client_for(world.leader)
+    query = params.format(unit=world.finance_bureau.pk, region=world.town_a.pk)
+    page = client.get(f"/dashboard/?programme={world.programme.pk}{query}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    cards = re.findall(
+        r'<a class="stat-link" href="([^"]+)" data-testid="fig-([a-z_]+)">.*?'
+        r'data-testid="fig-value">(\d+)<',
+        html,
+    )
+    assert len(cards) == 20
+    for url, key, value in cards:
+        response = client.get(unescape(url))
+        assert response.status_code == 200, (key, url)
+        assert response.context["total"] == int(value), (key, url)
+    # The tables' links too (trend, units, breakdowns, departments, weekly).
+    cells = re.findall(r'<td><a href="([^"]+)">(\d+)</a></td>', html)
+    assert len(cells) > 20
+    for url, value in cells:
+        response = client.get(unescape(url))
+        assert response.context["total"] == int(value), url
+
+
+def test_scoping(world, data, client_for):
+    for user in (world.cadre_a, world.department, world.enterprise_a, world.outsider):
+        assert client_for(user).get("/dashboard/").status_code == 403
+    assert client_for(world.office).get("/dashboard/").status_code == 200
+    other_county = world.other_county
+    other = ProgrammeFactory(name="邻县驻企", organiser=other_county)
+    AssignmentFactory(programme=other, enterprise=EnterpriseFactory(region=world.town_far))
+    stranger = make_person("leader_far", [Role.LEADER], name="邻县领导", unit=other_county)
+    client = client_for(stranger)
+    assert client.get(f"/dashboard/?programme={world.programme.pk}").status_code == 404
+    page = client.get("/dashboard/")
+    assert page.context["scope"].programme == other
+    assert world.programme.name not in page.content.decode()
+    # The leader of the county cannot open the neighbour's programme either.
+    assert client_for(world.leader).get(f"/dashboard/?programme={other.pk}").status_code == 404
+    # A work group of another programme is not a choice: 404.
+    group = other.work_groups.create(name="邻县工作组")
+    url = f"/dashboard/?programme={world.programme.pk}&work_group={group.pk}"
+    assert client_for(world.leader).get(url).status_code == 404
+
+
+def test_wall_mode(world, data, client_for):
+    page = client_for(world.leader).get(f"/dashboard/?programme={world.programme.pk}&wall=1")
+    html = page.content.decode()
+    assert 'http-equiv="refresh"' in html
+    assert "navbar" not in html
+    assert "dashboard-wall" in html
+
+
+def _more_rows(world, n):
+    unit = UnitFactory()
+    for k in range(n):
+        enterprise = EnterpriseFactory(region=world.town_b)
+        AssignmentFactory(
+            programme=world.programme,
+            cadre=ProfileFactory(unit=unit),
+            enterprise=enterprise,
+            work_group=world.group,
+        )
+        IndicatorFactory(enterprise=enterprise, month=datetime.date(2026, 1, 1))
+        IndicatorFactory(enterprise=enterprise, month=datetime.date(2025, 1, 1))
+        ticket = make_ticket(world, TicketState.CLOSED if k % 2 else TicketState.IN_PROGRESS)
+        Ticket.objects.filter(pk=ticket.pk).update(category="land" if k % 3 else "market")
+
+
+def test_query_count_does_not_grow(world, data, client_for):
+    client = client_for(world.leader)
+    url = f"/dashboard/?programme={world.programme.pk}&work_group={world.group.pk}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _more_rows(world, 50)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.context["board"].coverage["on_site"] == 52
+    assert len(many) == len(few), len(few)
+    assert timezone.now() == NOW

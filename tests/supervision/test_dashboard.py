@@ -199,7 +199,7 @@ def _more_rows(world, n):
         enterprise = EnterpriseFactory(region=world.town_b)
         AssignmentFactory(
             programme=world.programme,
-            cadre=ProfileFactory(unit=unit),
+            cadre=ProfileFactory(unit=unit, phone=f"138{k:08d}"),
             enterprise=enterprise,
             work_group=world.group,
         )

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "notifications",
     "stationing",
     "enterprises",
+    "projects",
     "supervision",
 ]
 

@@ -91,6 +91,22 @@ class Ticket(TrackedModel):
         on_delete=models.SET_NULL,
         related_name="ticket",
     )
+    project = models.ForeignKey(
+        "projects.KeyProject",
+        verbose_name=_("重点项目"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    project_problem = models.OneToOneField(
+        "projects.ProjectProblem",
+        verbose_name=_("来源项目问题"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ticket",
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("提出人"),

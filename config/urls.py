@@ -17,6 +17,7 @@ urlpatterns = [
     path("password/", include("core.urls")),
     path("", include("stationing.urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("projects/", include("projects.urls")),
     path("tickets/", include("supervision.urls")),
     path("bulletins/", include(bulletin_urlpatterns)),
     path("appraisals/", include(appraisal_urlpatterns)),

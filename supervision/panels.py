@@ -6,7 +6,7 @@ from core.roles import actor_for
 from stationing.selectors import assignment_list
 
 from .forms.appraisal import CadreRatingForm
-from .selectors import own_cadre_rating_list
+from .selectors import own_cadre_rating_list, ticket_list
 
 
 def enterprise_cadre_ratings(request, enterprise) -> dict | None:
@@ -52,4 +52,19 @@ register_panel(
     order=20,
     template="supervision/appraisal/panels/enterprise_ratings.html",
     context=enterprise_cadre_ratings,
+)
+
+
+def project_tickets(request, project) -> dict:
+    """The tickets of a key project (raised from its problems or formalities), as far as the
+    user may see tickets."""
+    tickets = ticket_list(user=request.user).filter(project=project).order_by("-created_at", "-pk")
+    return {"project_tickets": list(tickets)}
+
+
+register_panel(
+    "project-detail",
+    order=10,
+    template="supervision/tickets/panels/project_tickets.html",
+    context=project_tickets,
 )

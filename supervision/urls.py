@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import appraisal, bulletins, calendar, prints, tickets
+from .views import appraisal, bulletins, calendar, prints, project_problems, tickets
 
 urlpatterns = [
     path("", tickets.TicketListView.as_view(), name="ticket-list"),
@@ -12,6 +12,11 @@ urlpatterns = [
         "from-problem/<int:problem_pk>/",
         tickets.TicketFromProblemView.as_view(),
         name="ticket-from-problem",
+    ),
+    path(
+        "from-project-problem/<int:problem_pk>/",
+        project_problems.TicketFromProjectProblemView.as_view(),
+        name="ticket-from-project-problem",
     ),
     path("inbox/", tickets.TicketInboxView.as_view(), name="ticket-inbox"),
     path("mine/", tickets.TicketMineView.as_view(), name="ticket-mine"),

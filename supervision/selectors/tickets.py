@@ -30,6 +30,7 @@ from core.roles import actor_for
 from core.selectors import leader_list, unit_list
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_ids, enterprise_list
+from projects.selectors import own_project_ids
 from stationing.models import Assignment, ReportProblem
 from stationing.selectors import report_list
 
@@ -58,6 +59,8 @@ def ticket_list(*, user: User) -> QuerySet[Ticket]:
         q |= Q(leader_id=user.pk)
     if actor.has(Role.DEPARTMENT) and actor.unit_id:
         q |= Q(responsible_unit_id=actor.unit_id) | Q(co_units=actor.unit_id)
+    # A key project's leader and team follow the tickets raised from their project.
+    q |= Q(project__in=own_project_ids(user=user))
     return qs.filter(pk__in=Ticket.objects.filter(q).values("pk"))
 
 

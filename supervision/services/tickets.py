@@ -35,6 +35,7 @@ from ..choices import (
 )
 from ..models import ExtensionRequest, Ticket, TicketAttachment, TicketEvent
 from ..workdays import WorkCalendar, colour, ticket_clock
+from . import project_problems
 from .calendar import category_days
 
 
@@ -196,13 +197,19 @@ def ticket_create(
     description: str,
     urgency: str = Urgency.NORMAL,
     report_problem=None,
+    project_problem=None,
     at: datetime.datetime | None = None,
 ) -> Ticket:
     """Raise a ticket. `at` back-fills the moment a problem was raised on paper or by phone (the
     ticket is dated then, and numbered in that year); it defaults to now."""
-    verdict = permissions.can_raise_for(by, enterprise.pk)
-    if not verdict:
-        raise ValidationError({"enterprise": verdict.reason})
+    if project_problem is not None:
+        # A problem of a key project's monthly progress (services.project_problems).
+        project = project_problems.check_problem_ticket(project_problem, by, enterprise)
+    else:
+        project = None
+        verdict = permissions.can_raise_for(by, enterprise.pk)
+        if not verdict:
+            raise ValidationError({"enterprise": verdict.reason})
     if report_problem is not None:
         if Ticket.objects.filter(report_problem=report_problem).exists():
             raise ValidationError(_("该问题已转为诉求。"), code="duplicate")
@@ -214,11 +221,15 @@ def ticket_create(
         .values_list("programme_id", flat=True)
         .first()
     )
+    if project is not None:
+        programme_id = project.programme_id
     ticket = Ticket(
         number=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced below, once the pk is known
         enterprise=enterprise,
         programme_id=programme_id,
         report_problem=report_problem,
+        project=project,
+        project_problem=project_problem,
         raised_by=by,
         category=category,
         title=_required(title, "title", _("请填写标题。")),

@@ -123,8 +123,8 @@ def office_console(*, user: User, now: datetime.datetime | None = None) -> dict:
 class CadreHome:
     ticket_items: list[TodoItem]
     tickets: list  # open tickets of the cadre's enterprises, most urgent first
-    unread: int
-    notifications: list = field(default_factory=list)  # the latest unread
+    # The latest unread; their number is the header badge's count (one COUNT per page).
+    notifications: list = field(default_factory=list)
 
 
 def cadre_home(*, user: User, now: datetime.datetime | None = None) -> CadreHome:
@@ -136,7 +136,6 @@ def cadre_home(*, user: User, now: datetime.datetime | None = None) -> CadreHome
     return CadreHome(
         ticket_items=_open_ticket_items(tickets, now),
         tickets=list(by_urgency(tickets.filter(state__in=OPEN_STATES), now)[:HOME_ROWS]),
-        unread=unread.count(),
         notifications=list(unread[:3]),
     )
 

@@ -46,9 +46,14 @@ class ProgressForm(TokenFormMixin, PortalForm):
         start = _index(chain, project.stage)
         self.fields["stage_reached"].choices = [(stage, labels[stage]) for stage in chain[start:]]
         self.fields["stage_reached"].initial = project.stage
-        self.fields["milestones_met"].queryset = project.milestones.filter(
-            actual_date__isnull=True
-        ).order_by("planned_date", "position", "pk")
+        open_milestones = project.milestones.filter(actual_date__isnull=True).order_by(
+            "planned_date", "position", "pk"
+        )
+        if open_milestones.exists():
+            self.fields["milestones_met"].queryset = open_milestones
+        else:
+            # Nothing to tick: no empty box on the phone.
+            del self.fields["milestones_met"]
 
     def clean_problems(self):
         return [line.strip() for line in self.cleaned_data["problems"].splitlines() if line.strip()]

@@ -7,5 +7,6 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("重点项目")
 
     def ready(self):
-        # Registrations with the layers below: notification kinds and scheduled jobs.
-        from . import jobs, notices  # noqa: F401
+        # Registrations: notification kinds, scheduled jobs, the approval-formality panel and the
+        # 重点项目 sheet of the Excel import.
+        from . import imports, jobs, notices, panels  # noqa: F401

@@ -46,3 +46,31 @@ COLOUR_RANK = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
 MILESTONE_WARNING_DAYS = 7
 # Monthly progress is due by this day of the following month unless the programme says otherwise.
 DEFAULT_PROGRESS_DUE_DAY = 5
+
+
+# --- Approval formalities (审批手续代办, seed 004) and reminders: models/formalities.py, jobs.py
+
+
+class FormalityKind(models.TextChoices):
+    """Seed 004's kinds of project, each with its own chain of formalities."""
+
+    REAL_ESTATE = "real_estate", _("房地产")
+    ENTERPRISE = "enterprise", _("企业建设")
+    INFRASTRUCTURE = "infrastructure", _("基础设施")
+
+
+class FormalityState(models.TextChoices):
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("办理中")
+    DONE = "done", _("已办结")
+    NOT_NEEDED = "not_needed", _("不需办理")
+
+
+class ProjectNotice(models.TextChoices):
+    """Notification kinds sent by projects (registered in projects.notices)."""
+
+    MILESTONE_DUE_SOON = "milestone_due_soon", _("项目节点临近")
+    MILESTONE_LATE = "milestone_late", _("项目节点滞后")
+    PROGRESS_DUE = "project_progress_due", _("项目月度进展待报")
+    PROGRESS_OVERDUE = "project_progress_overdue", _("项目月度进展逾期未报")
+    FORMALITY_STUCK = "formality_stuck", _("审批手续超期")

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import appraisal, bulletins, calendar, prints, project_problems, tickets
+from .views import appraisal, bulletins, calendar, formalities, prints, project_problems, tickets
 
 urlpatterns = [
     path("", tickets.TicketListView.as_view(), name="ticket-list"),
@@ -12,6 +12,11 @@ urlpatterns = [
         "from-problem/<int:problem_pk>/",
         tickets.TicketFromProblemView.as_view(),
         name="ticket-from-problem",
+    ),
+    path(
+        "from-formality/<int:formality_pk>/",
+        formalities.TicketFromFormalityView.as_view(),
+        name="ticket-from-formality",
     ),
     path(
         "from-project-problem/<int:problem_pk>/",

@@ -126,3 +126,9 @@ def uncovered_years(years) -> list[int]:
         .values_list("date__year", flat=True)
     )
     return sorted(set(years) - covered)
+
+
+def add_working_days(start: datetime.date, count: int) -> datetime.date:
+    """The `count`-th working day after `start` on the official calendar (loaded for the span)."""
+    calendar = WorkCalendar.load(start.year - 1, start.year + 1 + count // 200)
+    return calendar.add_working_days(start, count)

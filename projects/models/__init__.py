@@ -1,5 +1,6 @@
 """projects models, split by subdomain; import them from here."""
 
+from .formalities import FormalityStep, FormalityTemplate, ProjectFormality
 from .progress import ProjectProblem, ProjectProgress
 from .projects import (
     KeyProject,
@@ -10,7 +11,10 @@ from .projects import (
 )
 
 __all__ = [
+    "FormalityStep",
+    "FormalityTemplate",
     "KeyProject",
+    "ProjectFormality",
     "ProjectMember",
     "ProjectMilestone",
     "ProjectProblem",

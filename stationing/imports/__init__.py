@@ -14,6 +14,21 @@ services in one transaction, or not at all.
 """
 
 from .base import RowError
-from .workbook import KINDS, ImportFileError, ImportReport, check_xlsx, run_import
+from .workbook import (
+    KINDS,
+    ImportFileError,
+    ImportReport,
+    check_xlsx,
+    register_kind,
+    run_import,
+)
 
-__all__ = ["KINDS", "ImportFileError", "ImportReport", "RowError", "check_xlsx", "run_import"]
+__all__ = [
+    "KINDS",
+    "ImportFileError",
+    "ImportReport",
+    "RowError",
+    "check_xlsx",
+    "register_kind",
+    "run_import",
+]

@@ -50,14 +50,25 @@ from .context import ImportContext
 from .enterprise_sheet import EnterpriseSheet
 from .indicator_sheet import IndicatorSheet
 
-# In the order they are validated and written.
-KINDS: tuple[SheetKind, ...] = (
+# In the order they are validated and written; apps above stationing append theirs.
+KINDS: list[SheetKind] = [
     EnterpriseSheet(),
     CadreSheet(),
     AssignmentSheet(),
     IndicatorSheet(),
-)
+]
 KINDS_BY_KEY = {kind.kind: kind for kind in KINDS}
+
+
+def register_kind(kind: SheetKind) -> None:
+    """Add a higher app's sheet (projects' 重点项目) to the one import: it is recognised, offered
+    as a template and validated and written after the sheets above, so its rows may refer to
+    enterprises and people the same file defines. Registered from the app's ready()."""
+    if kind.kind not in KINDS_BY_KEY:
+        KINDS.append(kind)
+        KINDS_BY_KEY[kind.kind] = kind
+
+
 NOTES_SHEETS = {"填写说明", "说明", "使用说明", "可选值"}
 TOTAL_MARKS = {"合计", "总计", "小计", "全市合计", "全县合计"}
 HEADER_SCAN_ROWS = 10

@@ -107,6 +107,14 @@ class Ticket(TrackedModel):
         on_delete=models.SET_NULL,
         related_name="ticket",
     )
+    project_formality = models.OneToOneField(
+        "projects.ProjectFormality",
+        verbose_name=_("来源审批手续"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ticket",
+    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("提出人"),

@@ -35,7 +35,7 @@ from ..choices import (
 )
 from ..models import ExtensionRequest, Ticket, TicketAttachment, TicketEvent
 from ..workdays import WorkCalendar, colour, ticket_clock
-from . import project_problems
+from . import formalities, project_problems
 from .calendar import category_days
 
 
@@ -197,12 +197,20 @@ def ticket_create(
     description: str,
     urgency: str = Urgency.NORMAL,
     report_problem=None,
+    project_formality=None,
     project_problem=None,
     at: datetime.datetime | None = None,
 ) -> Ticket:
     """Raise a ticket. `at` back-fills the moment a problem was raised on paper or by phone (the
-    ticket is dated then, and numbered in that year); it defaults to now."""
-    if project_problem is not None:
+    ticket is dated then, and numbered in that year); it defaults to now.
+
+    `project_formality`: an approval formality stuck past its limit (projects' 代办制). Whoever
+    runs the project's formalities raises it for the investing enterprise, stationed there or
+    not; the ticket is linked to the formality and its project (services.formalities checks it).
+    """
+    if project_formality is not None:
+        project = formalities.check_formality_ticket(project_formality, by, enterprise)
+    elif project_problem is not None:
         # A problem of a key project's monthly progress (services.project_problems).
         project = project_problems.check_problem_ticket(project_problem, by, enterprise)
     else:
@@ -229,6 +237,7 @@ def ticket_create(
         programme_id=programme_id,
         report_problem=report_problem,
         project=project,
+        project_formality=project_formality,
         project_problem=project_problem,
         raised_by=by,
         category=category,

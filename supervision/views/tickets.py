@@ -431,6 +431,7 @@ class TicketCreateView(RoleRequiredMixin, ServiceFormView):
             description=data["description"],
             urgency=data["urgency"],
             report_problem=getattr(self, "problem", None),
+            project_formality=getattr(self, "formality", None),
             project_problem=getattr(self, "project_problem", None),
         )
         files = form.files_to_attach()

@@ -635,7 +635,8 @@ def test_combined_template_has_every_sheet_and_imports_once_filled(world, client
     client = client_for(world.office)
     response = client.get(reverse("import-template", args=["all"]))
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["企业", "干部", "驻企安排", "月度指标", "填写说明"]
+    # 重点项目: the sheet projects registers with the same import (projects.imports).
+    assert workbook.sheetnames == ["企业", "干部", "驻企安排", "月度指标", "重点项目", "填写说明"]
     assert [c.value for c in workbook["企业"][1]][:3] == [
         "企业名称*",
         "统一社会信用代码*",
@@ -654,7 +655,13 @@ def test_combined_template_has_every_sheet_and_imports_once_filled(world, client
     workbook.save(buffer)
     report = run(buffer.getvalue(), world.office)
     assert report.committed, [str(e) for e in report.errors]
-    assert [item.title for item in report.summary()] == ["企业", "干部", "驻企安排", "月度指标"]
+    assert [item.title for item in report.summary()] == [
+        "企业",
+        "干部",
+        "驻企安排",
+        "月度指标",
+        "重点项目",
+    ]
     assert report.summary()[0].created == 2
 
 

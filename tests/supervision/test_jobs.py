@@ -585,8 +585,8 @@ def test_run_due_jobs_runs_each_job_once_then_waits_for_its_schedule(people):
     # Same moment again: nothing has come round.
     assert run_due_jobs(sh(2026, 11, 4, 7)) == dict.fromkeys(JOBS, "not due")
     # 8:00:30 Shanghai: the 8:00 reminders, the every-minute scan and the quarter-hourly cards
-    # are due; the 8:05 plan reminders, the 8:30 digests, the 1:10 appraisal drafts and the 1:20
-    # bulletin drafts are not.
+    # are due; the 8:05 plan reminders, the 8:10-8:20 project reminders, the 8:30 digests, the
+    # 1:10 appraisal drafts and the 1:20 bulletin drafts are not.
     later = run_due_jobs(sh(2026, 11, 4, 8, 0, 30))
     not_due = {name for name, result in later.items() if result == "not due"}
     assert not_due == {
@@ -595,6 +595,9 @@ def test_run_due_jobs_runs_each_job_once_then_waits_for_its_schedule(people):
         "supervision-leader-digest",
         "supervision-appraisal-drafts",
         "supervision-bulletin-drafts",
+        "projects-milestone-reminders",
+        "projects-progress-reminders",
+        "projects-formality-reminders",
     }
     # Wednesday 8:30: the daily office digest, not the Monday leader digest.
     later = run_due_jobs(sh(2026, 11, 4, 8, 30, 30))

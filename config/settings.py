@@ -28,6 +28,10 @@ def envint(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def envfloat(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -113,13 +117,28 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))
 }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer fails a request after this many seconds, not the
+    # operating system's two minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = envint(
+        "DB_CONNECT_TIMEOUT", 5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ---------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds any one Redis operation (connect, send, answer) may take, for the cache and for
+# publishing tasks. A Redis that hangs (stopped, not down) otherwise holds a web request until
+# the kernel gives up, minutes later; with it the request goes on and the delivery scan sends
+# what could not be queued.
+REDIS_TIMEOUT = envfloat("REDIS_TIMEOUT", 3)
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -135,6 +154,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Bounded publishing: one try, each operation within REDIS_TIMEOUT, so a publish waits at most
+# about REDIS_TIMEOUT. (A stale connection after a Redis restart is reopened by redis-py within
+# that try; a retry would double the wait on a hung Redis. The worker and beat keep
+# reconnecting on their own; systemd restarts them if they give up.)
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": REDIS_TIMEOUT,
+    "socket_connect_timeout": REDIS_TIMEOUT,
+    "socket_keepalive": True,
+    "health_check_interval": 25,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+# After a failed publish, this process queues nothing for this many seconds: the rows are in
+# PostgreSQL and the every-minute delivery scan sends them, so later requests do not each wait
+# REDIS_TIMEOUT on a broker already known to be away.
+BROKER_BACKOFF_SECONDS = envfloat("BROKER_BACKOFF_SECONDS", 30)
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
@@ -190,6 +225,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "驻企服务平台 <noreply@localhost>")
+# Seconds for each SMTP connect and each answer; a send that runs out is retried with backoff.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+# Seconds for a chat-robot webhook POST (connect and answer).
+WEBHOOK_TIMEOUT = envint("WEBHOOK_TIMEOUT", 5)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -55,12 +55,37 @@ def _wants_email(user, kind: str) -> bool:
     return pref is None or pref.email
 
 
-def enqueue(task, *args) -> None:
-    """Send a task to the broker; if the broker is unreachable, leave it to the scan job."""
+# time.monotonic() until which this process does not try the broker (after a failed publish).
+_broker_away_until = 0.0
+
+
+def enqueue(task, *args) -> bool:
+    """Send a task to the broker; if the broker is unreachable, leave it to the scan job.
+
+    Called after commit, often inside a web request: a publish waits at most about
+    REDIS_TIMEOUT (settings: socket timeouts, no publish retry), and after a failure
+    this process skips the broker for BROKER_BACKOFF_SECONDS, so the other notifications of the
+    same request, and the next requests, do not wait again. Returns whether it was queued.
+    """
+    global _broker_away_until
+    if time.monotonic() < _broker_away_until:
+        logger.info("broker recently unreachable: %s%r left to the scan job", task.name, args)
+        return False
     try:
         task.delay(*args)
     except Exception:  # noqa: BLE001 - any broker failure: the row is safe in PostgreSQL
-        logger.warning("could not enqueue %s%r; the scan job will retry", task.name, args)
+        _broker_away_until = time.monotonic() + settings.BROKER_BACKOFF_SECONDS
+        logger.warning(
+            "could not enqueue %s%r; the scan job will retry", task.name, args, exc_info=True
+        )
+        return False
+    return True
+
+
+def broker_backoff_reset() -> None:
+    """Try the broker again at the next enqueue (tests; a worker that is itself connected)."""
+    global _broker_away_until
+    _broker_away_until = 0.0
 
 
 def enqueue_email(notification_id: int) -> None:
@@ -227,7 +252,7 @@ def send_webhook_delivery(delivery_id: int, now=None) -> bool:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as response:  # noqa: S310
             response.read(2048)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         _failed(WebhookDelivery, delivery_id, repr(exc), timezone.now())

@@ -30,6 +30,8 @@ import redis
 from aiosmtpd.controller import Controller
 from kombu import Connection, pools
 
+from notifications.delivery import broker_backoff_reset
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -324,6 +326,8 @@ def use_broker(app, *, url: str, queue: str):
         pools.reset()
         app._pool = None
         app.__dict__.pop("amqp", None)
+        # A failed publish makes this process skip the broker for a while (delivery.enqueue).
+        broker_backoff_reset()
 
     app.conf.update(
         broker_url=url,

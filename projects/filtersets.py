@@ -76,6 +76,8 @@ class KeyProjectFilterSet(django_filters.FilterSet):
     region = ScopedModelChoiceFilter(
         label=_("所在地区"), queryset=region_choices, empty_label=ANY, method="filter_region"
     )
+    # The dashboard's per-unit rows count projects by the unit that leads them (牵头单位).
+    lead_unit = ScopedModelChoiceFilter(label=_("牵头单位"), queryset=unit_choices, empty_label=ANY)
     progress_missing = django_filters.BooleanFilter(
         label=_("月度进展未报"),
         method="filter_progress_missing",
@@ -93,6 +95,7 @@ class KeyProjectFilterSet(django_filters.FilterSet):
             "leader",
             "unit",
             "region",
+            "lead_unit",
             "progress_missing",
         ]
 

@@ -23,6 +23,12 @@ depend on the rows (Count/Sum with filter=Q(...), one grouped query per breakdow
 5. Indicators: for the enterprises stationed today, the sums of January to the latest month
    reported this year against the same months a year earlier (累计同比), per indicator and per
    enterprise, against the programme's growth targets (seed 001's defaults where it sets none).
+6. Key projects: the programme's projects the user may see (projects' project_list), narrowed
+   by region (the project's) and unit (leading or helping, as the project list's `unit`); work
+   groups do not apply to projects. By stage and colour (the worst open milestone: projects'
+   project_colour rule) in one grouped query; this year's planned investment of the projects
+   planned for this year against the monthly amounts reported for this year; late milestones;
+   per responsible leader and per lead unit (牵头单位), each a grouped query.
 """
 
 import datetime
@@ -51,6 +57,11 @@ from core.dates import SHANGHAI, local_date
 from core.models import Unit
 from enterprises.models import IndicatorReport
 from enterprises.selectors import enterprise_list
+from projects.choices import STAGE_ORDER
+from projects.choices import Colour as ProjectColour
+from projects.models import KeyProject, ProjectMilestone, ProjectProgress
+from projects.permissions import milestone_colour_q, project_colour_expression, project_colour_q
+from projects.selectors import project_list
 from stationing.choices import PlanState
 from stationing.models import Assignment, Programme, ProgressReport, ReportPeriod, WorkGroup
 from stationing.selectors import (
@@ -528,6 +539,117 @@ def indicator_figures(*, user: User, scope: Scope, now: datetime.datetime) -> di
     return result
 
 
+# --- Key projects (领导包项) --------------------------------------------------------------------
+
+LATE_MILESTONES_LISTED = 10
+
+
+def scope_projects(*, user: User, scope: Scope) -> QuerySet:
+    qs = project_list(user=user).filter(programme=scope.programme)
+    if scope.region is not None:
+        qs = qs.filter(region__path__startswith=scope.region.path)
+    if scope.unit is not None:
+        helped = KeyProject.objects.filter(co_units=scope.unit).values("pk")
+        qs = qs.filter(Q(lead_unit=scope.unit) | Q(pk__in=helped))
+    return qs
+
+
+def _year_done(year: int) -> Subquery:
+    """A project's investment reported for months of `year` (its monthly amounts summed)."""
+    return Subquery(
+        ProjectProgress.objects.filter(project=OuterRef("pk"), month__year=year)
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("investment_month"))
+        .values("total")
+    )
+
+
+def _project_group(projects: QuerySet, key: str, label: str, year: int, today) -> list[dict]:
+    rows = (
+        projects.annotate(done=Coalesce(_year_done(year), Value(Decimal("0"))))
+        .order_by()
+        .values(key, label)
+        .annotate(
+            projects=Count("pk"),
+            red=Count("pk", filter=project_colour_q(ProjectColour.RED, today)),
+            yellow=Count("pk", filter=project_colour_q(ProjectColour.YELLOW, today)),
+            planned=Coalesce(
+                Sum("year_planned_investment", filter=Q(plan_year=year)), Value(Decimal("0"))
+            ),
+            done_sum=Coalesce(Sum("done", filter=Q(plan_year=year)), Value(Decimal("0"))),
+        )
+    )
+    result = [
+        {
+            "id": row[key],
+            "name": row[label] or "",
+            "projects": row["projects"],
+            "red": row["red"],
+            "yellow": row["yellow"],
+            "planned": row["planned"],
+            "done": row["done_sum"],
+            "rate": ratio(row["done_sum"], row["planned"]),
+        }
+        for row in rows
+    ]
+    result.sort(key=lambda row: (-row["red"], -row["yellow"], row["name"]))
+    return result
+
+
+def project_figures(*, user: User, scope: Scope, now: datetime.datetime) -> dict:
+    today = local_date(now)
+    year = today.year
+    projects = scope_projects(user=user, scope=scope)
+    colours = [c.value for c in ProjectColour]
+    by_stage = {stage: dict.fromkeys(colours, 0) for stage in STAGE_ORDER}
+    grouped = (
+        projects.annotate(colour=project_colour_expression(today))
+        .order_by()
+        .values("stage", "colour")
+        .annotate(n=Count("pk"))
+    )
+    for row in grouped:
+        by_stage[row["stage"]][row["colour"]] = row["n"]
+    totals = {colour: sum(counts[colour] for counts in by_stage.values()) for colour in colours}
+    money = projects.aggregate(
+        planned=Sum("year_planned_investment", filter=Q(plan_year=year)),
+        total_investment=Sum("total_investment"),
+    )
+    done = ProjectProgress.objects.filter(
+        project__in=projects.filter(plan_year=year).values("pk"), month__year=year
+    ).aggregate(total=Sum("investment_month"))["total"]
+    planned = money["planned"] or Decimal("0")
+    done = done or Decimal("0")
+    late = ProjectMilestone.objects.filter(
+        milestone_colour_q(ProjectColour.RED, today), project__in=projects.values("pk")
+    )
+    late_rows = [
+        {"milestone": m, "project": m.project, "days": (today - m.planned_date).days}
+        for m in late.select_related("project").order_by("planned_date", "pk")[
+            :LATE_MILESTONES_LISTED
+        ]
+    ]
+    return {
+        "year": year,
+        "count": sum(totals.values()),
+        "colours": totals,
+        "by_stage": [
+            {"stage": stage, **counts, "total": sum(counts.values())}
+            for stage, counts in by_stage.items()
+            if sum(counts.values())
+        ],
+        "planned": planned,
+        "done": done,
+        "done_rate": ratio(done, planned),
+        "total_investment": money["total_investment"] or Decimal("0"),
+        "late_milestones": late.count(),
+        "late_rows": late_rows,
+        "leaders": _project_group(projects, "leader_id", "leader__profile__name", year, today),
+        "units": _project_group(projects, "lead_unit_id", "lead_unit__name", year, today),
+    }
+
+
 # --- Appraisal and bulletin ---------------------------------------------------------------------
 
 
@@ -556,6 +678,7 @@ class Dashboard:
     reports: dict = field(default_factory=dict)
     tickets: dict = field(default_factory=dict)
     indicators: dict = field(default_factory=dict)
+    projects: dict = field(default_factory=dict)
     published: dict = field(default_factory=dict)
 
 
@@ -570,5 +693,6 @@ def dashboard(*, user: User, scope: Scope, now: datetime.datetime | None = None)
         reports=report_figures(user=user, scope=scope, now=now),
         tickets=ticket_figures(user=user, scope=scope, now=now),
         indicators=indicator_figures(user=user, scope=scope, now=now),
+        projects=project_figures(user=user, scope=scope, now=now),
         published=latest_published(user=user, scope=scope),
     )

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from core.views import OfficeOrLeaderRequiredMixin
+from projects.choices import Colour as ProjectColour
+from projects.choices import Stage
 from stationing.choices import PlanState, ProgrammeStatus
 from stationing.selectors import programme_list
 
@@ -67,6 +69,12 @@ class Links:
 
     def enterprises(self, **params):
         return self.url("enterprise-list", **params)
+
+    def projects(self, **params):
+        """The project list: its FilterSet knows programme, region and unit, not work groups
+        (the dashboard's project figures ignore the work group too)."""
+        query = {k: v for k, v in self.base.items() if k != "work_group"}
+        return f"{reverse('project-list')}?{urlencode({**query, **params})}"
 
 
 class DashboardView(OfficeOrLeaderRequiredMixin, TemplateView):
@@ -132,6 +140,22 @@ class DashboardView(OfficeOrLeaderRequiredMixin, TemplateView):
             departments=self.departments(board, links),
             weekly=self.weekly(board, links),
             indicators=self.indicators(board),
+            project_cards=self.project_cards(board, links),
+            project_stages=self.project_stages(board, links),
+            project_groups=[
+                {
+                    "title": _("按包项领导"),
+                    "column": _("包项领导"),
+                    "testid": "table-project-leaders",
+                    "rows": self.project_groups(board.projects["leaders"], "leader", links),
+                },
+                {
+                    "title": _("按牵头单位"),
+                    "column": _("牵头单位"),
+                    "testid": "table-project-units",
+                    "rows": self.project_groups(board.projects["units"], "lead_unit", links),
+                },
+            ],
             charts=self.charts(board),
         )
         return context
@@ -382,6 +406,72 @@ class DashboardView(OfficeOrLeaderRequiredMixin, TemplateView):
         ]
 
     @staticmethod
+    def project_cards(board, links):
+        p = board.projects
+        return [
+            {
+                "key": "projects",
+                "label": _("重点项目"),
+                "value": p["count"],
+                "url": links.projects(),
+            },
+            {
+                "key": "project_green",
+                "label": ProjectColour.GREEN.label,
+                "value": p["colours"][ProjectColour.GREEN],
+                "url": links.projects(colour=ProjectColour.GREEN),
+            },
+            {
+                "key": "project_yellow",
+                "label": ProjectColour.YELLOW.label,
+                "value": p["colours"][ProjectColour.YELLOW],
+                "url": links.projects(colour=ProjectColour.YELLOW),
+                "tone": "warning",
+            },
+            {
+                "key": "project_red",
+                "label": ProjectColour.RED.label,
+                "value": p["colours"][ProjectColour.RED],
+                "url": links.projects(colour=ProjectColour.RED),
+                "tone": "danger",
+                "note": _("滞后节点 %(count)s 个") % {"count": p["late_milestones"]},
+            },
+        ]
+
+    @staticmethod
+    def project_stages(board, links):
+        labels = dict(Stage.choices)
+        return [
+            {
+                **row,
+                "label": labels[row["stage"]],
+                "total_url": links.projects(stage=row["stage"]),
+                "cells": [
+                    {
+                        "value": row[colour],
+                        "url": links.projects(stage=row["stage"], colour=colour),
+                    }
+                    for colour in ProjectColour.values
+                ],
+            }
+            for row in board.projects["by_stage"]
+        ]
+
+    @staticmethod
+    def project_groups(rows, key, links):
+        """Per leader (包项领导) or per lead unit (牵头单位): projects, yellow and red ones with
+        the project list's links; money is shown, not linked (a list counts projects)."""
+        return [
+            {
+                **row,
+                "projects_url": links.projects(**{key: row["id"]}),
+                "yellow_url": links.projects(**{key: row["id"]}, colour=ProjectColour.YELLOW),
+                "red_url": links.projects(**{key: row["id"]}, colour=ProjectColour.RED),
+            }
+            for row in rows
+        ]
+
+    @staticmethod
     def indicators(board):
         data = board.indicators
         totals = [{**row, "label": _label(row["key"])} for row in data["totals"]]
@@ -440,6 +530,19 @@ class DashboardView(OfficeOrLeaderRequiredMixin, TemplateView):
                     }
                     for r in tickets["by_level"]
                 ]
+            },
+            "projectStages": {
+                "labels": [
+                    str(dict(Stage.choices)[r["stage"]]) for r in board.projects["by_stage"]
+                ],
+                "series": [
+                    {
+                        "name": str(colour.label),
+                        "data": [r[colour] for r in board.projects["by_stage"]],
+                    }
+                    for colour in ProjectColour
+                ],
+                "kind": "bar",
             },
             "indicators": {
                 "labels": [_label(key) for key in INDICATORS],

@@ -3,7 +3,9 @@ drill-down link against the list it opens, scoping, and a query count that does 
 
 import datetime
 import re
+from decimal import Decimal
 from html import unescape
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -13,6 +15,7 @@ from django.utils import timezone
 
 from core.choices import Role
 from core.dates import SHANGHAI
+from projects.models import ProjectMilestone, ProjectProgress
 from stationing.models import ProgressReport, WorkPlan
 from supervision.choices import TicketState
 from supervision.models import Ticket
@@ -27,6 +30,7 @@ from tests.factories import (
     make_person,
     make_ticket,
 )
+from tests.projects.formality_helpers import make_project
 
 NOW = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
 
@@ -151,7 +155,7 @@ def test_every_figure_opens_the_list_it_counts(world, data, client_for, params):
         r'data-testid="fig-value">(\d+)<',
         html,
     )
-    assert len(cards) == 20
+    assert len(cards) == 24  # 20, and 4 of key projects
     for url, key, value in cards:
         response = client.get(unescape(url))
         assert response.status_code == 200, (key, url)
@@ -195,6 +199,7 @@ def test_wall_mode(world, data, client_for):
 
 def _more_rows(world, n):
     unit = UnitFactory()
+    leader = make_person(f"leader-{n}", [Role.LEADER], unit=world.county, phone="13700000000")
     for k in range(n):
         enterprise = EnterpriseFactory(region=world.town_b)
         AssignmentFactory(
@@ -205,11 +210,26 @@ def _more_rows(world, n):
         )
         IndicatorFactory(enterprise=enterprise, month=datetime.date(2026, 1, 1))
         IndicatorFactory(enterprise=enterprise, month=datetime.date(2025, 1, 1))
+        project = make_project(
+            world, f"项目{k}", enterprise=False, leader=leader if k % 2 else world.leader,
+            lead_unit=unit, stage="construction" if k % 3 else "sign",
+        )  # fmt: skip
+        ProjectMilestone.objects.create(
+            project=project, title="开工", planned_date=datetime.date(2026, 11, 1 + k % 28)
+        )
+        ProjectProgress.objects.create(
+            project=project,
+            month=datetime.date(2026, 10, 1),
+            investment_month=Decimal(k),
+            stage_reached=project.stage,
+            work_done="推进中。",
+            submitted_at=NOW,
+        )
         ticket = make_ticket(world, TicketState.CLOSED if k % 2 else TicketState.IN_PROGRESS)
         Ticket.objects.filter(pk=ticket.pk).update(category="land" if k % 3 else "market")
 
 
-def test_query_count_does_not_grow(world, data, client_for):
+def test_query_count_does_not_grow(world, data, projects, client_for):
     client = client_for(world.leader)
     url = f"/dashboard/?programme={world.programme.pk}&work_group={world.group.pk}"
     client.get(url)
@@ -221,3 +241,107 @@ def test_query_count_does_not_grow(world, data, client_for):
     assert page.context["board"].coverage["on_site"] == 52
     assert len(many) == len(few), len(few)
     assert timezone.now() == NOW
+
+
+# --- Key projects (领导包项) ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def projects(world, clock):
+    """Three projects of the programme (and one of another): 甲 red (a milestone 10 days late),
+    乙 yellow (one due in 5 days), 丙 green (planned for next year); this year's plan 1500, done
+    300 + 100 (甲's December 2025 amount is last year's)."""
+    leader2 = make_person(
+        "leader2", [Role.LEADER], name="李副县长", unit=world.county, phone="13700000001"
+    )
+    first = make_project(
+        world, "甲园区", stage="construction", year_planned_investment=Decimal("1000")
+    )
+    second = make_project(
+        world,
+        "乙路",
+        stage="sign",
+        leader=leader2,
+        lead_unit=world.finance_bureau,
+        region=world.town_b,
+        year_planned_investment=Decimal("500"),
+    )
+    third = make_project(
+        world,
+        "丙厂",
+        stage="construction",
+        lead_unit=world.finance_bureau,
+        plan_year=2027,
+        year_planned_investment=Decimal("800"),
+    )
+    make_project(world, "他批次项目", programme=ProgrammeFactory(organiser=world.county))
+    milestone = ProjectMilestone.objects.create
+    milestone(project=first, title="主体封顶", planned_date=datetime.date(2026, 11, 10))
+    milestone(project=second, title="开工", planned_date=datetime.date(2026, 11, 25))
+    milestone(project=third, title="试生产", planned_date=datetime.date(2026, 12, 31))
+    milestone(
+        project=third,
+        title="签约",
+        planned_date=datetime.date(2026, 5, 1),
+        actual_date=datetime.date(2026, 5, 2),
+    )
+    for project, month, amount in (
+        (first, datetime.date(2026, 10, 1), 200),
+        (first, datetime.date(2026, 11, 1), 100),
+        (first, datetime.date(2025, 12, 1), 50),
+        (second, datetime.date(2026, 9, 1), 100),
+    ):
+        ProjectProgress.objects.create(
+            project=project,
+            month=month,
+            investment_month=Decimal(amount),
+            stage_reached=project.stage,
+            work_done="推进中。",
+            submitted_at=NOW,
+        )
+    return SimpleNamespace(first=first, second=second, third=third, leader2=leader2)
+
+
+def test_project_figures(world, projects):
+    p = dashboard(user=world.leader, scope=Scope(programme=world.programme)).projects
+    assert p["count"] == 3
+    assert p["colours"] == {"green": 1, "yellow": 1, "red": 1}
+    assert {row["stage"]: (row["total"], row["red"], row["yellow"]) for row in p["by_stage"]} == {
+        "construction": (2, 1, 0),
+        "sign": (1, 0, 1),
+    }
+    assert (p["planned"], p["done"], str(p["done_rate"])) == (1500, 400, "26.7")
+    assert p["late_milestones"] == 1
+    assert [(r["project"].name, r["days"]) for r in p["late_rows"]] == [("甲园区", 10)]
+    leaders = {r["id"]: r for r in p["leaders"]}
+    assert (leaders[world.leader.pk]["projects"], leaders[world.leader.pk]["red"]) == (2, 1)
+    assert (leaders[world.leader.pk]["planned"], leaders[world.leader.pk]["done"]) == (1000, 300)
+    assert (leaders[projects.leader2.pk]["yellow"], leaders[projects.leader2.pk]["done"]) == (
+        1,
+        100,
+    )
+    assert [r["name"] for r in p["leaders"]][0] == "王县长"  # the one with a red project first
+    units = {r["id"]: (r["projects"], r["red"], r["yellow"]) for r in p["units"]}
+    assert units == {world.dev_bureau.pk: (1, 1, 0), world.finance_bureau.pk: (2, 0, 1)}
+    # Narrowed: region (the project's), unit (leading or helping).
+    scope = Scope(programme=world.programme, region=world.town_a)
+    assert dashboard(user=world.leader, scope=scope).projects["count"] == 2
+    projects.first.co_units.add(world.finance_bureau)
+    scope = Scope(programme=world.programme, unit=world.finance_bureau)
+    assert dashboard(user=world.leader, scope=scope).projects["count"] == 3
+
+
+@pytest.mark.parametrize("params", ["", "&unit={unit}", "&region={region}"])
+def test_project_figures_open_the_project_list_they_count(world, projects, client_for, params):
+    client = client_for(world.leader)
+    query = params.format(unit=world.finance_bureau.pk, region=world.town_a.pk)
+    html = client.get(f"/dashboard/?programme={world.programme.pk}{query}").content.decode()
+    section = html.split('data-testid="dashboard-projects"')[1].split("</section>")[0]
+    links = re.findall(r'<a class="stat-link" href="([^"]+)" data-testid="fig-[a-z_]+">.*?'
+                       r'data-testid="fig-value">(\d+)<', section)  # fmt: skip
+    links += re.findall(r'<td><a href="([^"]+)">(\d+)</a></td>', section)
+    assert len(links) > 10
+    for url, value in links:
+        assert url.startswith("/projects/?")
+        response = client.get(unescape(url))
+        assert response.context["total"] == int(value), url

@@ -249,6 +249,10 @@ class ProjectSheet(SheetKind):
         return units[0]
 
     def validate(self, ctx, row: ParsedRow) -> None:
+        if ctx.user is None:
+            # The project services record and check the office clerk who registers a project.
+            row.error(None, _("导入重点项目须以督查室人员的身份进行（命令行请加 --user）。"))
+            return
         programme = None
         if row.has("programme"):
             programme, problem = ctx.programme(row.get("programme"))

@@ -144,3 +144,10 @@ def test_page_and_template(world, client_for, media):
     upload_id = response["Location"].rstrip("/").split("/")[-1]
     client.post(reverse("import-confirm", args=[upload_id]))
     assert KeyProject.objects.count() == 2
+
+
+def test_command_line_import_needs_an_office_user(world):
+    report = run_import(io.BytesIO(xlsx(rows(world))), user=None)
+    assert not report.committed
+    assert {e.row for e in report.errors} == {2, 3}
+    assert "--user" in str(report.errors[0])

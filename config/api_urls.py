@@ -5,6 +5,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from enterprises.api.views import EnterpriseSurveyViewSet, EnterpriseViewSet, IndicatorReportViewSet
+from projects.api.views.projects import KeyProjectViewSet
 from stationing.api.views.organisation import (
     AssignmentViewSet,
     CadreViewSet,
@@ -32,6 +33,7 @@ router.register("periods", ReportPeriodViewSet, basename="api-period")
 router.register("work-plans", WorkPlanViewSet, basename="api-work-plan")
 router.register("reports", ProgressReportViewSet, basename="api-report")
 router.register("tickets", TicketViewSet, basename="api-ticket")
+router.register("projects", KeyProjectViewSet, basename="api-project")
 router.register("appraisals", AppraisalViewSet, basename="api-appraisal")
 router.register("bulletins", BulletinViewSet, basename="api-bulletin")
 

@@ -23,6 +23,11 @@ from ..selectors import project_due_day
 from .projects import project_move_stage
 
 
+def _duplicate() -> ValidationError:
+    # The code sits on the inner error: one given with a dict is dropped. The API answers 409.
+    return ValidationError({"month": ValidationError(_("该月进展已经报送。"), code="duplicate")})
+
+
 @transaction.atomic
 def progress_submit(
     *,
@@ -49,7 +54,7 @@ def progress_submit(
     if month > first_of_month(local_date(now)):
         raise ValidationError({"month": _("不能报送以后月份的进展。")})
     if ProjectProgress.objects.filter(project=project, month=month).exists():
-        raise ValidationError({"month": _("该月进展已经报送。")}, code="duplicate")
+        raise _duplicate()
     stage_reached = stage_reached or project.stage
     if is_backward(project.stage, stage_reached):
         raise ValidationError(
@@ -79,7 +84,7 @@ def progress_submit(
         with transaction.atomic():
             progress.save()
     except IntegrityError:
-        raise ValidationError({"month": _("该月进展已经报送。")}, code="duplicate") from None
+        raise _duplicate() from None
     progress.milestones_met.set(milestones)
     met_on = min(local_date(now), next_month(month) - datetime.timedelta(days=1))
     for milestone in milestones:

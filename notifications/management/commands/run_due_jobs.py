@@ -1,13 +1,14 @@
 """Run every scheduled job that is due, once, without beat or a broker (e.g. under `make run`).
 
-"Due" is decided by the same django-celery-beat entries beat uses; with --all every job runs.
+"Due" is what beat's runs use too (jobs.run_scheduled): the job's beat entry's crontab, and the
+JobRun records the jobs write when they run; a job whose latest slot no run covers is due. With
+--all every enabled job runs.
 """
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
 
-from notifications.jobs import JOBS, run_job
+from notifications.jobs import run_job, run_scheduled, schedules
 from notifications.schedules import sync_schedules
 
 
@@ -20,13 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, all=False, **options):
         sync_schedules()
         now = timezone.now()
-        for task in PeriodicTask.objects.filter(name__in=list(JOBS), enabled=True):
-            due = True
-            if not all and task.last_run_at is not None:
-                due, _next = task.schedule.is_due(task.last_run_at)
-            if not due:
-                self.stdout.write(f"{task.name}: not due")
+        for name, schedule in schedules().items():
+            if schedule is None:
+                self.stdout.write(f"{name}: disabled")
                 continue
-            result = run_job(task.name, now=now)
-            PeriodicTask.objects.filter(pk=task.pk).update(last_run_at=now)
-            self.stdout.write(f"{task.name}: {result}")
+            result = run_job(name, now=now) if all else run_scheduled(name, now, schedule)
+            self.stdout.write(f"{name}: {'not due' if result is None else result}")

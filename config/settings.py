@@ -243,6 +243,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # A load balancer may probe over plain HTTP inside the machine room.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if envbool("BEHIND_TLS_PROXY", "false"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -286,6 +288,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Health (/healthz) ---------------------------------------------------------------------
+HEALTH_BROKER_TIMEOUT = envfloat("HEALTH_BROKER_TIMEOUT", 1)
+# A scheduled job whose slot passed this long ago without a run makes /healthz answer 503.
+HEALTH_JOB_LATE_SECONDS = envint("HEALTH_JOB_LATE_SECONDS", 24 * 3600)
 
 # --- Portal ---------------------------------------------------------------------------------
 PAGE_SIZE = envint("PAGE_SIZE", 25)

@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from notifications.health import healthz
 from supervision.urls import appraisal_urlpatterns, bulletin_urlpatterns
 from supervision.views.dashboard import DashboardView
 from supervision.views.feeds import CalendarFeedView
 from supervision.views.home import HomeView
 
 urlpatterns = [
+    # For load balancers and monitoring: no login, no data (notifications/health.py).
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("config.api_urls")),

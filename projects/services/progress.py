@@ -40,16 +40,18 @@ def progress_submit(
     milestones_met=(),
     next_steps: str = "",
     problems=(),
+    at: datetime.datetime | None = None,
 ) -> ProjectProgress:
     """File the month's progress (once per project and month).
 
     The stage reached moves the project forward when it is ahead (a backward move needs the
     stage form and a reason); a milestone met gets its actual date (the day of filing, or the
     month's last day for an earlier month) when it has none. Problems are kept line by line,
-    each one able to become a ticket.
+    each one able to become a ticket. `at` back-fills when it was filed (the demo's history);
+    it defaults to now.
     """
     may_file_progress(by, project).check()
-    now = timezone.now()
+    now = at or timezone.now()
     month = first_of_month(month)
     if month > first_of_month(local_date(now)):
         raise ValidationError({"month": _("不能报送以后月份的进展。")})

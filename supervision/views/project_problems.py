@@ -31,6 +31,10 @@ class TicketFromProjectProblemView(TicketCreateView):
         if existing is not None:
             messages.info(request, _("该问题已转为诉求 %(number)s。") % {"number": existing.number})
             return redirect("ticket-detail", pk=existing.pk)
+        if self.project.enterprise_id is None:
+            # Nothing to fill in: a ticket needs the investing enterprise to answer to.
+            messages.warning(request, _("该项目没有登记投资企业，无法提出企业诉求。"))
+            return redirect(self.get_cancel_url())
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -70,7 +74,4 @@ class TicketFromProjectProblemView(TicketCreateView):
                 "month": self.project_problem.progress.month.strftime("%Y-%m"),
             },
         )
-        context = super().get_context_data(**kwargs)
-        if self.chosen_enterprise is None:
-            context["form"].add_error(None, _("该项目没有登记投资企业，无法提出企业诉求。"))
-        return context
+        return super().get_context_data(**kwargs)

@@ -20,6 +20,9 @@ from core.dates import SHANGHAI
 from enterprises.models import Enterprise, IndicatorReport
 from enterprises.selectors import enterprise_list
 from enterprises.validators import validate_credit_code
+from projects.models import ProjectMilestone
+from projects.permissions import progress_missing_q
+from projects.selectors import due_days_by_programme, my_project_list, project_list, with_figures
 from stationing.choices import PeriodStatus, PlanState, ReportState
 from stationing.models import (
     Assignment,
@@ -76,6 +79,7 @@ def snapshot() -> dict:
         *apps.get_app_config("stationing").get_models(),
         *apps.get_app_config("enterprises").get_models(),
         *apps.get_app_config("supervision").get_models(include_auto_created=True),
+        *apps.get_app_config("projects").get_models(include_auto_created=True),
         User,
         Group,
         User.groups.through,
@@ -96,7 +100,8 @@ def test_second_run_changes_nothing_and_prints_the_logins(db):
     today = timezone.localdate()
     if STATIONED_ON + datetime.timedelta(days=45) <= today <= PROGRAMME_END:
         assert WorkPlan.objects.count() == 35
-        assert Ticket.objects.count() == 15
+        # Fifteen in every state, and one from a key project's monthly progress.
+        assert Ticket.objects.count() == 16
         # The demo cadre can try writing a report: one is open (a draft, or not started).
         assert open_periods_of_the_demo_cadre()
 
@@ -104,7 +109,8 @@ def test_second_run_changes_nothing_and_prints_the_logins(db):
 def test_seeded_county(db, in_the_programme):
     """One seed, checked from several sides (seeding takes seconds, so it is done once)."""
     output = seed()
-    assert "35 work plans" in output and "15 tickets as of 2026-11-23" in output
+    assert "35 work plans" in output
+    assert "16 tickets, 5 key projects as of 2026-11-23" in output
     check_36_valid_key_enterprises_each_stationed()
     check_programme_follows_seed_001()
     check_one_demo_login_per_role_and_an_admin()
@@ -113,6 +119,7 @@ def test_seeded_county(db, in_the_programme):
     check_reports()
     check_tickets()
     check_demo_logins_have_something_to_do()
+    check_key_projects()
 
 
 def check_36_valid_key_enterprises_each_stationed():
@@ -246,7 +253,8 @@ def check_reports():
 
 
 def check_tickets():
-    tickets = Ticket.objects.all()
+    # The one from a key project's progress: check_key_projects.
+    tickets = Ticket.objects.filter(project__isnull=True)
     assert Counter(tickets.values_list("state", flat=True)) == {
         TicketState.SUBMITTED: 2,
         TicketState.ACCEPTED: 1,
@@ -312,3 +320,27 @@ def test_report_window_keeps_only_the_latest_periods():
         # The demo cadre's draft is for the period open now (16-30 November).
         drafts = [r for r in built.reports if r.submit_at is None]
         assert [r.period_number for r in drafts] == [due[-1] + 1]
+
+
+def check_key_projects():
+    """Five projects over the three lists; the demo leader and the demo cadre see theirs (我的项目);
+    one milestone late, one due within the week, some met; one month missing; one problem
+    became a ticket of the project with an investing enterprise."""
+    users = {role: User.objects.get(username=name) for role, name in DEMO_USERNAMES.items()}
+    projects = with_figures(project_list(user=users["office"]))
+    assert projects.count() == 5
+    assert set(projects.values_list("category", flat=True)) == {
+        "infrastructure",
+        "industry",
+        "livelihood",
+    }
+    assert len(set(projects.values_list("stage", flat=True))) >= 3
+    assert set(projects.values_list("colour", flat=True)) == {"red", "yellow", "green"}
+    assert ProjectMilestone.objects.filter(actual_date__isnull=False).count() >= 3
+    assert my_project_list(user=users["leader"]).count() >= 3
+    assert my_project_list(user=users["cadre"]).count() >= 1
+    missing = progress_missing_q(due_days_by_programme())
+    assert projects.filter(missing).count() == 1
+    ticket = Ticket.objects.get(project__isnull=False)
+    assert ticket.project.enterprise_id == ticket.enterprise_id
+    assert ticket.project_problem.progress.project_id == ticket.project_id

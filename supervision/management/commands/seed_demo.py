@@ -24,6 +24,11 @@ from core.models import Profile, Unit
 from core.services import person_create, unit_create
 from enterprises.models import Enterprise, EnterpriseSurvey, IndicatorReport
 from enterprises.services import enterprise_create, indicator_create, survey_create
+from projects.choices import STAGE_ORDER
+from projects.models import KeyProject, ProjectProblem
+from projects.permissions import due_day
+from projects.selectors import project_settings
+from projects.services import milestone_add, progress_submit, project_create
 from stationing.choices import PlanState, ReportState
 from stationing.models import (
     Assignment,
@@ -53,6 +58,7 @@ from stationing.services import (
 )
 from supervision.demo import activity as demo_activity
 from supervision.demo import data as demo_data
+from supervision.demo import projects as demo_projects
 from supervision.models import Ticket
 from supervision.services import (
     ticket_accept,
@@ -70,6 +76,12 @@ from supervision.workdays import WorkCalendar
 
 # The programme needs to have run a while before it has a history worth showing.
 ACTIVITY_AFTER_DAYS = 40
+# The demo's key projects are the programme's first year's list.
+PROGRAMME_YEAR = demo_data.PROGRAMME_START.year
+
+
+def project_due_day_for(programme) -> int:
+    return due_day(project_settings(programme.pk))
 
 
 class Command(BaseCommand):
@@ -354,14 +366,106 @@ class Command(BaseCommand):
         )
         tickets = demo_activity.build_tickets(county, now, _working_days_before(today), source_at)
         self._tickets(tickets, county, programme, units, people, enterprises, office, source)
+        self._projects(county, programme, units, people, enterprises, office, today)
         counts = (
             WorkPlan.objects.filter(programme=programme).count(),
             ProgressReport.objects.filter(period__programme=programme).count(),
             Ticket.objects.filter(programme=programme).count(),
+            KeyProject.objects.filter(programme=programme).count(),
         )
-        return ", {} work plans, {} half-monthly reports, {} tickets as of {}".format(
-            *counts, today
+        return (
+            ", {} work plans, {} half-monthly reports, {} tickets, {} key projects as of {}"
+        ).format(*counts, today)
+
+    def _projects(self, county, programme, units, people, enterprises, office, today) -> None:
+        """Key projects (领导包项): each found by programme and name, created with its team and
+        milestones when missing; then every month fallen due that has no progress yet is filed
+        by the team head, and a problem becomes a ticket once."""
+        leader_phones = [p.phone for p in county.people if "leader" in p.roles]
+        due_day = project_due_day_for(programme)
+        for data in demo_projects.build_projects(county, today, due_day, leader_phones):
+            project = KeyProject.objects.filter(programme=programme, name=data.name).first()
+            team = [people[phone] for phone in data.team_phones]
+            if project is None:
+                project = project_create(
+                    by=office,
+                    programme=programme,
+                    name=data.name,
+                    category=data.category,
+                    industry_chain=data.industry_chain,
+                    description=data.description,
+                    total_investment=data.total_investment,
+                    plan_year=PROGRAMME_YEAR,
+                    year_planned_investment=data.year_planned_investment,
+                    enterprise=enterprises[data.enterprise_code] if data.enterprise_code else None,
+                    leader=people[data.leader_phone].user,
+                    lead_unit=units[data.lead_unit],
+                    co_units=[units[name] for name in data.co_units],
+                    region=units[data.region],
+                    stage=data.start_stage,
+                    start_date=data.start_date,
+                    end_date=data.end_date,
+                    team_leader=team[0],
+                    team_members=team[1:],
+                )
+                # Registered when the programme began: its monthly progress is owed from then.
+                KeyProject.objects.filter(pk=project.pk).update(
+                    created_at=demo_activity.at(demo_data.PROGRAMME_START, 9)
+                )
+                project.refresh_from_db()
+                for milestone in data.milestones:
+                    milestone_add(
+                        project=project,
+                        by=office,
+                        title=milestone.title,
+                        planned_date=milestone.planned,
+                        actual_date=milestone.actual,
+                    )
+                self.created += 1
+            filed = set(project.progress_reports.values_list("month", flat=True))
+            head = team[0].user
+            for row in data.progress:
+                if row.month in filed:
+                    continue
+                project.refresh_from_db()
+                # A run on a later day may find the project further on than this month's plan.
+                stage = max(row.stage, project.stage, key=STAGE_ORDER.index)
+                progress_submit(
+                    project=project,
+                    by=head,
+                    month=row.month,
+                    investment_month=row.investment,
+                    stage_reached=stage,
+                    work_done=row.work_done,
+                    next_steps=row.next_steps,
+                    problems=row.problems,
+                    at=row.filed_at,
+                )
+                self.created += 1
+            self._project_ticket(data, project, head, enterprises)
+
+    def _project_ticket(self, data, project, head, enterprises) -> None:
+        if data.ticket is None or data.enterprise_code is None:
+            return
+        problem = (
+            ProjectProblem.objects.filter(progress__project=project, ticket__isnull=True)
+            .select_related("progress")
+            .order_by("-progress__month", "position")
+            .first()
         )
+        if problem is None or Ticket.objects.filter(project=project).exists():
+            return
+        ticket_create(
+            by=head,
+            enterprise=enterprises[data.enterprise_code],
+            category=data.ticket.category,
+            urgency=data.ticket.urgency,
+            title=data.ticket.title,
+            description=problem.description,
+            project_problem=problem,
+            at=problem.progress.submitted_at + datetime.timedelta(hours=1),
+        )
+        self.created += 1
 
     def _plans(self, plans, programme, people, enterprises, office) -> None:
         existing = set(

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectCategory(models.TextChoices):
@@ -18,7 +19,7 @@ class Stage(models.TextChoices):
     NEGOTIATE = "negotiate", _("洽谈")
     SIGN = "sign", _("签约")
     FILING = "filing", _("立项")
-    APPROVAL = "approval", _("审批")
+    APPROVAL = "approval", pgettext_lazy("project stage", "审批")
     FINANCING = "financing", _("融资")
     CONSTRUCTION = "construction", _("建设")
     PRODUCTION = "production", _("投产")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TrackedModel
 
@@ -76,7 +77,7 @@ class ProjectFormality(TrackedModel):
 
     project = models.ForeignKey(
         "projects.KeyProject",
-        verbose_name=_("项目"),
+        verbose_name=pgettext_lazy("key project", "项目"),
         on_delete=models.CASCADE,
         related_name="formalities",
     )

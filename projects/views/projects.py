@@ -192,7 +192,10 @@ class ProjectDetailView(PortalLoginRequiredMixin, DetailView):
                 "can_edit": bool(may_manage_projects(user)),
                 "can_file": bool(may_file_progress(user, project)),
                 "can_record": bool(may_record_milestone(user, project)),
-                "can_raise": bool(may_raise_from_problem(user, project)),
+                # A ticket is an enterprise's: without an investing enterprise the action would
+                # only be refused (supervision.services.project_problems), so it is not offered.
+                "can_raise": bool(may_raise_from_problem(user, project))
+                and project.enterprise_id is not None,
                 "panels": render_panels("project-detail", self.request, project),
             }
         )

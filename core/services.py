@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +27,7 @@ from .locking import create_tracked, save_new_version, save_versioned
 from .models import Profile, Unit
 from .permissions import may_reset_password
 from .roles import forget_actor
+from .signals import user_email_added
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,36 @@ def _check_phone_free(phone: str | None, *, exclude_profile_id=None) -> None:
         )
 
 
+def clean_email(email: str | None) -> str:
+    """The address stripped, or "" for none; an invalid one is refused on the field `email`."""
+    email = (email or "").strip()
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            raise ValidationError(
+                {"email": _("电子邮箱“%(value)s”格式不正确。") % {"value": email}}
+            ) from None
+    return email
+
+
+def user_email_set(*, user: User, email: str | None) -> bool:
+    """Set the user's e-mail address (validated). Returns whether it changed.
+
+    When an empty address becomes one, `user_email_added` is sent after commit, so the
+    notifications skipped for want of an address can still go out (notifications.resend).
+    """
+    email = clean_email(email)
+    if email == user.email:
+        return False
+    had_none = not user.email
+    user.email = email
+    user.save(update_fields=["email"])
+    if had_none and email:
+        transaction.on_commit(lambda: user_email_added.send(sender=User, user=user), robust=True)
+    return True
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -80,7 +112,7 @@ def person_create(
         raise ValidationError({"phone": _("请填写手机号（用作登录名）。")})
     if User.objects.filter(username=username).exists():
         raise ValidationError({"phone": _("登录名 %(name)s 已存在。") % {"name": username}})
-    user = User(username=username, email=email)
+    user = User(username=username, email=clean_email(email))
     if password:
         user.set_password(password)
     else:
@@ -102,10 +134,17 @@ def cadre_create(*, by: User | None, name: str, phone: str, **fields) -> Profile
 def profile_update(
     *, profile: Profile, by: User | None, expected_version: int | None, **fields
 ) -> Profile:
+    """Save the profile's fields; `email`, when given, is the login's address (User.email)."""
+    email = fields.pop("email", None)
     if "phone" in fields:
         fields["phone"] = fields["phone"] or None
         _check_phone_free(fields["phone"], exclude_profile_id=profile.pk)
-    return save_versioned(profile, by=by, expected_version=expected_version, fields=fields)
+    if email is not None:
+        email = clean_email(email)  # refused before anything is written
+    profile = save_versioned(profile, by=by, expected_version=expected_version, fields=fields)
+    if email is not None:
+        user_email_set(user=profile.user, email=email)
+    return profile
 
 
 # --- Passwords --------------------------------------------------------------------------------

@@ -2,8 +2,11 @@
 secret, and the office's retry of a failed delivery.
 
 The delivery machinery itself (writing rows, claiming, sending, backoff) is in delivery.py;
-a retry here only puts a failed row back to pending and hands it to the same senders.
+a retry here, or a resend once an address is added, only puts a row back to pending and hands it
+to the same senders.
 """
+
+import datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -11,6 +14,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.services import user_email_set
 
 from .choices import DeliveryState
 from .delivery import enqueue_email, enqueue_webhook
@@ -61,13 +66,65 @@ def notification_preferences_save(
                 validate_email(email)
             except ValidationError:
                 raise ValidationError({"email": _("请输入有效的邮箱地址。")}) from None
-        if email != user.email:
-            user.email = email
-            user.save(update_fields=["email"])
+        # Sends core.signals.user_email_added after commit when this is the first address,
+        # which re-queues the skipped e-mails (resend_skipped, connected in apps.py).
+        user_email_set(user=user, email=email)
     for kind in kinds:
         NotificationPreference.objects.update_or_create(
             user=user, kind=kind, defaults={"email": kind in email_kinds}
         )
+
+
+# --- Resending what was skipped for want of an address -----------------------------------------
+
+# Notification rows carry no deadline, so "still relevant" is judged by age: an e-mail skipped
+# more than a week ago (a reminder whose deadline has most likely passed, a digest of a past
+# week) is not sent late. Reminders in this portal are written at most a few days ahead.
+RESEND_WITHIN = datetime.timedelta(days=7)
+
+
+def resend_skipped(user: User, now=None) -> int:
+    """Queue the e-mails skipped because `user` had no address, now that they have one.
+
+    1. Only rows of the last RESEND_WITHIN, still unread in the inbox (a read one has been seen),
+       of kinds the user has not switched e-mail off for (those were skipped on purpose).
+    2. Each row goes skipped -> pending with a conditional update: a second call, or two saves at
+       once, find it no longer skipped and queue nothing, so it is sent once. The sender then
+       claims it as any other pending row, and the delivery scan picks it up if the broker is away.
+    Returns how many were queued. Called after commit by the services that add an address.
+    """
+    now = now or timezone.now()
+    user = User.objects.get(pk=user.pk)  # the address as committed
+    if not user.email or not user.is_active:
+        return 0
+    switched_off = NotificationPreference.objects.filter(user=user, email=False).values("kind")
+    rows = (
+        Notification.objects.filter(
+            recipient=user,
+            email_state=DeliveryState.SKIPPED,
+            read_at__isnull=True,
+            created_at__gte=now - RESEND_WITHIN,
+        )
+        .exclude(kind__in=switched_off)
+        .values_list("pk", flat=True)
+    )
+    queued = 0
+    for pk in rows:
+        updated = Notification.objects.filter(pk=pk, email_state=DeliveryState.SKIPPED).update(
+            email_state=DeliveryState.PENDING,
+            email_attempts=0,
+            email_claimed_at=None,
+            email_next_attempt_at=None,
+            email_error="",
+        )
+        if updated:
+            queued += 1
+            transaction.on_commit(lambda pk=pk: enqueue_email(pk))
+    return queued
+
+
+def _on_email_added(sender, *, user, **kwargs) -> None:
+    resend_skipped(user)
 
 
 # --- Calendar feed ----------------------------------------------------------------------------

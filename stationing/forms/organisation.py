@@ -17,6 +17,16 @@ from stationing.validators import mobile_validator
 
 
 class CadreForm(PortalModelForm):
+    # The login's address (User.email): reminders are e-mailed there. profile_update saves it.
+    email = forms.EmailField(
+        label=_("电子邮箱"),
+        required=False,
+        max_length=254,
+        error_messages={"invalid": _("电子邮箱格式不正确，请填写如 zhang@example.gov.cn 的地址。")},
+        help_text=_("填写后，提醒和退回通知会同时发到该邮箱。"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email"}),
+    )
+
     class Meta:
         model = Profile
         fields = ["name", "phone", "unit", "rank", "title"]
@@ -37,6 +47,9 @@ class CadreForm(PortalModelForm):
         self.fields["phone"].required = True
         self.fields["phone"].validators.append(mobile_validator)
         self.fields["phone"].help_text = _("驻企干部用手机号登录。")
+        if self.instance.pk:
+            self.fields["email"].initial = self.instance.user.email
+        self.order_fields(["name", "phone", "email"])
 
 
 class CadreCreateForm(TokenFormMixin, CadreForm):

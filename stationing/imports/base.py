@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import EmailValidator
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -161,6 +162,19 @@ def parse_phone(value: Any) -> str:
             _("“%(value)s”不是有效的手机号码，应为11位中国大陆手机号（如 13912345678）。")
             % {"value": as_text(value)}
         )
+    return text
+
+
+def parse_email(value: Any) -> str:
+    # NFKC folds a full-width ＠ or ． typed with a Chinese input method; spaces are never meant.
+    text = fold(value)
+    try:
+        EmailValidator()(text)
+    except ValidationError:
+        raise CellError(
+            _("电子邮箱“%(value)s”格式不正确，应如 zhang@example.gov.cn。")
+            % {"value": as_text(value)}
+        ) from None
     return text
 
 

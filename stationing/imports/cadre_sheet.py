@@ -16,6 +16,7 @@ from .base import (
     SheetKind,
     labels_of,
     parse_choice,
+    parse_email,
     parse_phone,
     parse_text,
 )
@@ -69,6 +70,15 @@ class CadreSheet(SheetKind):
             options=labels_of(Rank),
         ),
         Column("title", "职务", parse_text(50), example="副局长", width=16),
+        Column(
+            "email",
+            "电子邮箱",
+            parse_email,
+            aliases=("邮箱", "电子邮件", "邮件地址", "Email", "email", "E-mail"),
+            help=_l("可不填。填写后，提醒和退回通知会同时发到该邮箱；留空不会清除已有的邮箱。"),
+            example="zhang@example.gov.cn",
+            width=26,
+        ),
     )
 
     def prepare(self, ctx, rows: list[ParsedRow]) -> None:
@@ -94,13 +104,14 @@ class CadreSheet(SheetKind):
             return
         fields = row.given(("name", "rank", "title"))
         fields["unit"] = unit
+        email = row.get("email")  # the login's address (User.email), not a Profile field
         if existing is None:
             if ctx.username_taken(phone):
                 row.error(
                     "phone", _("手机号 %(phone)s 已被用作其他账号的登录名。") % {"phone": phone}
                 )
                 return
-            row.action, row.changes = CREATE, fields
+            row.action, row.changes = CREATE, {**fields, **({"email": email} if email else {})}
             return
         if not ctx.is_cadre(existing):
             row.error(
@@ -115,6 +126,8 @@ class CadreSheet(SheetKind):
         ctx.cadres[phone] = existing
         row.instance = existing
         row.changes = self.changed_fields(existing, fields)
+        if email and email != existing.user.email:
+            row.changes["email"] = email
         row.action = UPDATE if row.changes else UNCHANGED
 
     def apply(self, ctx, row: ParsedRow) -> None:

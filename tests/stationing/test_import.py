@@ -706,3 +706,58 @@ def test_confirm_racing_a_first_confirm_imports_nothing(world, client_for, media
 
     assert "已经导入" in response.content.decode()
     assert counts() == before
+
+
+# --- E-mail addresses in the cadre sheet ----------------------------------------------------
+
+
+def test_cadre_sheet_takes_an_optional_email_column(world):
+    sheets = {
+        "干部": [
+            [*CADRE_HEADER, "电子邮箱"],
+            ["周干部", "13800000001", "示范县发展和改革局", "副科级", None, "zhou@example.gov.cn"],
+            ["吴干部", "13800000002", "示范县财政局", None, None, None],
+            # An existing cadre gets an address; the phone keys the row.
+            ["张干部", world.cadre_a.profile.phone, "示范县发展和改革局", None, None,
+             " zhang＠example.gov.cn "],
+        ]
+    }  # fmt: skip
+    report = run(xlsx(sheets), world.office)
+
+    assert report.ok and report.committed, [str(e) for e in report.errors]
+    assert Profile.objects.get(phone="13800000001").user.email == "zhou@example.gov.cn"
+    assert Profile.objects.get(phone="13800000002").user.email == ""
+    world.cadre_a.refresh_from_db()
+    assert world.cadre_a.email == "zhang@example.gov.cn"
+
+    # Again with the address cell blank: it is kept, and the row is unchanged.
+    sheets["干部"][3][5] = None
+    again = run(xlsx(sheets), world.office)
+    assert again.summary()[0].unchanged == 3
+    world.cadre_a.refresh_from_db()
+    assert world.cadre_a.email == "zhang@example.gov.cn"
+
+
+def test_cadre_sheet_email_header_aliases():
+    sheet = KINDS_BY_KEY["cadres"]
+    for header in ("电子邮箱", "邮箱", "电子邮件", "Email"):
+        match = sheet.match_header([*CADRE_HEADER, header])
+        assert match.headers.get("email") == header, header
+
+
+def test_a_bad_email_is_a_row_error_and_nothing_is_saved(world):
+    before = counts()
+    sheets = {
+        "干部": [
+            [*CADRE_HEADER, "邮箱"],
+            ["周干部", "13800000001", "示范县发展和改革局", None, None, "zhou@example.gov.cn"],
+            ["吴干部", "13800000002", "示范县财政局", None, None, "wu.example.gov.cn"],
+        ]
+    }
+    report = run(xlsx(sheets), world.office)
+
+    assert not report.ok and not report.committed
+    assert counts() == before
+    message = located(report)[("干部", 3, "邮箱")]
+    assert message == "电子邮箱“wu.example.gov.cn”格式不正确，应如 zhang@example.gov.cn。"
+    assert len(report.errors) == 1

@@ -79,7 +79,8 @@ def user_email_set(*, user: User, email: str | None) -> bool:
     """Set the user's e-mail address (validated). Returns whether it changed.
 
     When an empty address becomes one, `user_email_added` is sent after commit, so the
-    notifications skipped for want of an address can still go out (notifications.resend).
+    notifications skipped for want of an address can still go out
+    (notifications.services.resend_skipped).
     """
     email = clean_email(email)
     if email == user.email:

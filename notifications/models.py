@@ -48,6 +48,8 @@ class Notification(KindLabelMixin, models.Model):
     )
     email_attempts = models.PositiveSmallIntegerField(_("邮件尝试次数"), default=0)
     email_claimed_at = models.DateTimeField(null=True, blank=True)
+    # "<worker name>:<pid>" of the process sending it (delivery.claimer); "" outside a worker.
+    email_claimed_by = models.CharField(max_length=255, blank=True)
     email_next_attempt_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
     email_error = models.TextField(_("邮件错误"), blank=True)
@@ -86,6 +88,7 @@ class WebhookDelivery(KindLabelMixin, models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=255, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)

@@ -58,7 +58,7 @@ bench: install ## Time the enterprise list page and API with N=2000 enterprises 
 	$(PY) -m tests.bench --n $(N)
 
 vendor: ## Refresh static/vendor from the npm registry (see static/vendor/VERSIONS.md)
-	rm -rf var/npm && mkdir -p var/npm && cd var/npm && npm init -y >/dev/null && npm install --silent bootstrap@5.3.9 htmx.org@2.0.11 echarts@5.6.0 tom-select@2.6.2
+	rm -rf var/npm && mkdir -p var/npm && cd var/npm && npm init -y >/dev/null && npm install --silent bootstrap@5.3.9 htmx.org@2.0.11 echarts@5.6.0 tom-select@2.6.2 axe-core@4.14.1
 	cp var/npm/node_modules/bootstrap/dist/css/bootstrap.min.css* static/vendor/bootstrap/
 	cp var/npm/node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
 	cp var/npm/node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
@@ -67,6 +67,9 @@ vendor: ## Refresh static/vendor from the npm registry (see static/vendor/VERSIO
 	cp var/npm/node_modules/tom-select/dist/js/tom-select.popular.min.js* static/vendor/tom-select/
 	cp var/npm/node_modules/tom-select/dist/css/tom-select.bootstrap5.min.css* static/vendor/tom-select/
 	cp var/npm/node_modules/tom-select/LICENSE static/vendor/tom-select/
+	@# axe-core is loaded only by the browser tests (tests/browser/conftest.py), never by a page.
+	mkdir -p static/vendor/axe-core
+	cp var/npm/node_modules/axe-core/axe.min.js var/npm/node_modules/axe-core/LICENSE static/vendor/axe-core/
 
 clean: ## Remove the virtualenv, the SQLite file and generated files
 	rm -rf $(VENV) db.sqlite3 var test-artifacts

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "enterprises",
     "projects",
     "supervision",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The province-scale benchmark (`make bench`): a data generator and the timings."""

@@ -21,6 +21,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.validators import UniqueValidator
 
 from .errors import service_errors
+from .schema import ErrorDetailSerializer
 
 
 class ServiceModelSerializer(serializers.ModelSerializer):
@@ -67,10 +68,6 @@ class ServiceModelSerializer(serializers.ModelSerializer):
 
     def update(self, instance, validated_data):  # pragma: no cover
         raise NotImplementedError("ServiceViewSet.perform_update calls the service")
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 FIELD_ERRORS = OpenApiResponse(

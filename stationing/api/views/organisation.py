@@ -1,5 +1,6 @@
 """API viewsets for programmes, units, work groups, cadres and assignments (office writes)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import IsAuthenticated
 
 from core import services as core_services
@@ -73,6 +74,8 @@ class CadreViewSet(ServiceViewSet):
     """驻企干部 (stationed cadres). Creating one creates their login (phone number)."""
 
     serializer_class = CadreSerializer
+    # The schema names these records 驻企干部, not the profile's 人员 (core.api.schema).
+    schema_noun = _("驻企干部")
     permission_classes = [IsAuthenticated, SetsUp]
     filterset_class = CadreFilterSet
     ordering_fields = ["name", "rank", "unit__path"]

@@ -1,9 +1,10 @@
-"""/api/v1/: one router for all apps. Token: POST auth/token/ with username and password."""
+"""/api/v1/: one router for all apps. Token: POST auth/token/ with username and password
+(core/api/tokens.py: tokens expire, failures count towards the sign-in lockout)."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from core.api.tokens import TokenObtainView
 from enterprises.api.views import EnterpriseSurveyViewSet, EnterpriseViewSet, IndicatorReportViewSet
 from projects.api.views.projects import KeyProjectViewSet
 from stationing.api.views.organisation import (
@@ -38,6 +39,6 @@ router.register("appraisals", AppraisalViewSet, basename="api-appraisal")
 router.register("bulletins", BulletinViewSet, basename="api-bulletin")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenObtainView.as_view(), name="api-token"),
     *router.urls,
 ]

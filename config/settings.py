@@ -5,6 +5,7 @@ README's configuration table lists each variable. With nothing set the portal ru
 file with Celery tasks executed in-process, so `make run` works on a fresh machine.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "csp",
+    "axes",
     "core",
     "notifications",
     "stationing",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: turns a sign-in that django-axes refused into the lockout answer (core/signin.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -187,6 +191,39 @@ LOGOUT_REDIRECT_URL = "login"
 # A password reset link (e-mailed to the user, or asked for by the office) works this long.
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 
+# --- Sign-in lockout (django-axes; core/signin.py) -----------------------------------------
+# Axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins (page and API token endpoint alike) within the cool-off that lock an account,
+# whatever address they come from...
+AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", 5)
+# ...and that lock an address for every account. Higher than the account limit: a whole office
+# building often signs in from one NAT address.
+SIGN_IN_IP_FAILURE_LIMIT = envint("SIGN_IN_IP_FAILURE_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "core.signin.PortalAxesHandler"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("SIGN_IN_COOLOFF_MINUTES", 15))
+# Not reset by a success: the reset deletes every failure recorded from that address, so someone
+# with an account of their own could clear their guesses at another's between tries.
+AXES_RESET_ON_SUCCESS = False
+# A wrong password during the lockout does not restart the cool-off, so the owner can get in
+# after it even while someone keeps guessing (the guesses are still refused).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "core.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.signin.lockout_response"
+# Proxies in front of the portal that append to X-Forwarded-For (deploy/nginx: one). The client
+# address is the entry this far from the right; without a proxy, REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = envint(
+    "TRUSTED_PROXY_COUNT", 1 if envbool("BEHIND_TLS_PROXY", "false") and not DEBUG else 0
+)
+
+# --- API tokens -----------------------------------------------------------------------------
+# Days an API token works after it was issued; the user gets a new one at /password/token/.
+API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", 90)
+
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -267,8 +304,10 @@ CONTENT_SECURITY_POLICY = {
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous request is then answered 401 with a WWW-Authenticate
+        # challenge (DRF answers 403 when the first class is SessionAuthentication).
+        "core.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [

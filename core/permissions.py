@@ -58,3 +58,13 @@ def may_reset_password(user: User, target: User) -> Verdict:
     if target.pk == user.pk:
         return Verdict(False, str(_("请在“修改密码”中修改自己的密码。")))
     return allow_if(not target.is_superuser, _("不能重设系统管理员的密码。"))
+
+
+def may_revoke_api_token(user: User, target: User) -> Verdict:
+    """Everyone revokes their own API token; the office revokes those of the people it looks
+    after (a superuser's is the admin's)."""
+    if target.pk == user.pk:
+        return ALLOWED
+    if not actor_for(user).is_office:
+        return Verdict(False, str(_("只有督查室可以吊销他人的 API 令牌。")))
+    return allow_if(not target.is_superuser, _("不能吊销系统管理员的 API 令牌。"))

@@ -9,9 +9,14 @@ People look-ups used to address notifications (users of a role, a unit's handler
 enterprise's contacts, the office staff over a unit) live here too, so every app asks one place.
 """
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from .choices import Role, UnitKind
 from .models import Profile, Unit
@@ -110,3 +115,20 @@ def enterprise_contacts(enterprise_id: int) -> QuerySet[User]:
 def office_over(unit_path: str) -> QuerySet[User]:
     """Office staff whose territory covers the unit at `unit_path` (its unit or one above)."""
     return users_with_role(Role.OFFICE).filter(profile__unit_id__in=path_ids(unit_path))
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+def api_token_expires_at(token: Token) -> datetime.datetime:
+    """When an API token stops working: API_TOKEN_TTL_DAYS after it was issued."""
+    return token.created + datetime.timedelta(days=settings.API_TOKEN_TTL_DAYS)
+
+
+def api_token_is_expired(token: Token) -> bool:
+    return timezone.now() >= api_token_expires_at(token)
+
+
+def api_token_for(*, user: User) -> Token | None:
+    """The user's own API token (DRF keeps one per user), expired or not."""
+    return Token.objects.filter(user=user).first()

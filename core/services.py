@@ -21,12 +21,14 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from .choices import Role
 from .locking import create_tracked, save_new_version, save_versioned
 from .models import Profile, Unit
-from .permissions import may_reset_password
+from .permissions import may_reset_password, may_revoke_api_token
 from .roles import forget_actor
+from .selectors import api_token_is_expired
 from .signals import user_email_added
 
 logger = logging.getLogger(__name__)
@@ -234,3 +236,34 @@ def user_password_reset(*, user: User, by: User) -> PasswordResetResult:
         "link e-mailed" if result.emailed_to else "temporary password",
     )
     return result
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> Token:
+    """A new API token for `user`; the old one, if any, stops working at once."""
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    logger.info("API token issued to user %s", user.pk)
+    return token
+
+
+@transaction.atomic
+def api_token_obtain(*, user: User) -> Token:
+    """The token endpoint's answer: the user's token while it works, else a new one (an expired
+    token is replaced, never handed out again)."""
+    token = Token.objects.select_for_update().filter(user=user).first()
+    if token is not None and not api_token_is_expired(token):
+        return token
+    return api_token_issue(user=user)
+
+
+def api_token_revoke(*, user: User, by: User) -> bool:
+    """Delete `user`'s API token (core.permissions.may_revoke_api_token); False if none."""
+    may_revoke_api_token(by, user).check()
+    deleted, _rows = Token.objects.filter(user=user).delete()
+    if deleted:
+        logger.info("API token of user %s revoked by user %s", user.pk, by.pk)
+    return bool(deleted)

@@ -6,12 +6,14 @@ Chinese templates and forms.
 - /password/reset/<uidb64>/<token>/: the link in the e-mail (also sent when the office resets
   the password of someone who has an address, core.services.user_password_reset).
 - /password/change/: a signed-in user changes their own password (after a temporary one).
+- /password/token/ (API 令牌): a signed-in user gets, replaces or revokes their API token.
 """
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .forms import PasswordResetRequestForm, PortalPasswordChangeForm, PortalSetPasswordForm
+from .views import ApiTokenView
 
 urlpatterns = [
     path(
@@ -62,4 +64,5 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("token/", ApiTokenView.as_view(), name="api_token"),
 ]

@@ -29,15 +29,18 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView, ListView, TemplateView
 
 from .exports import workbook_bytes
 from .forms import SMALL_CSS, apply_validation_error, widget_css_class
 from .idempotency import AlreadySubmitted, claim_token, previous_submission, record_result
 from .locking import StaleEditError
 from .permissions import is_office, is_office_or_leader
+from .selectors import api_token_expires_at, api_token_for, api_token_is_expired
+from .services import api_token_issue, api_token_revoke
 
 
 class PortalLoginRequiredMixin(LoginRequiredMixin):
@@ -471,3 +474,41 @@ def xlsx_response(content: bytes, name: str) -> HttpResponse:
     filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+class ApiTokenView(PortalLoginRequiredMixin, TemplateView):
+    """/password/token/ (API 令牌): the signed-in user's own API token.
+
+    The page says whether they have one and until when it works. 获取新令牌 replaces it (the old
+    one stops working) and shows the new key this once: the answer is rendered, not redirected
+    to, and not cached. 吊销 deletes it. The office revokes other people's tokens in the admin
+    or through core.services.api_token_revoke."""
+
+    template_name = "registration/api_token.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        token = api_token_for(user=self.request.user)
+        context.update(
+            token=token,
+            expires_at=api_token_expires_at(token) if token else None,
+            expired=bool(token) and api_token_is_expired(token),
+            ttl_days=settings.API_TOKEN_TTL_DAYS,
+            new_key="",
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action == "revoke":
+            if api_token_revoke(user=request.user, by=request.user):
+                messages.success(request, _("API 令牌已吊销，使用它的程序将无法再访问平台。"))
+            return redirect("api_token")
+        if action != "issue":
+            return redirect("api_token")
+        token = api_token_issue(user=request.user)
+        context = self.get_context_data()
+        context["new_key"] = token.key
+        response = self.render_to_response(context)
+        add_never_cache_headers(response)
+        return response

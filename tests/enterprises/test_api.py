@@ -64,9 +64,10 @@ def test_token_refused_for_wrong_password(world):
 
 
 def refused(response, detail):
-    # SessionAuthentication comes first in DEFAULT_AUTHENTICATION_CLASSES, so DRF answers 403
-    # (no WWW-Authenticate challenge) rather than 401, for a missing and a bad token alike.
-    assert response.status_code == 403, response.content
+    # Token authentication comes first in DEFAULT_AUTHENTICATION_CLASSES, so DRF answers 401
+    # with a WWW-Authenticate challenge, for a missing and a bad token alike.
+    assert response.status_code == 401, response.content
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json() == {"detail": detail}
 
 

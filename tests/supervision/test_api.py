@@ -384,10 +384,10 @@ def test_content_cannot_be_changed_after_raising(api, world):
 
 
 def test_anonymous_is_refused(api, world):
-    # 403, not 401: SessionAuthentication is the first authentication class (no challenge).
+    # 401 with a challenge: token authentication is the first authentication class.
     ticket = raise_ticket(world)
     for response in (api().get(TICKETS), api().post(url(ticket, "accept"))):
-        assert response.status_code == 403
+        assert response.status_code == 401
         assert response.json() == {"detail": "身份认证信息未提供。"}
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.SUBMITTED
 

@@ -33,6 +33,8 @@ class CopyWriter:
                 value = field.get_default()
             elif field.null:
                 continue
+            elif field.empty_strings_allowed and not field.is_relation:
+                value = ""  # what Field.get_default() gives a blank text field
             else:
                 raise ValueError(f"{model.__name__}.{attname} needs a value")
             extra_names.append(attname)

@@ -1037,15 +1037,16 @@ class Generator:
             ("notifications", self._notifications),
             ("drafts", self._current_drafts),
         ]
+        sequenced = [
+            Unit, User, Profile, Enterprise, WorkGroup, Assignment, WorkPlan, WorkPlanItem,
+            WorkPlanVersion, ProgressReport, ProgressReportVersion, Ticket, KeyProject,
+        ]  # fmt: skip
         for label, function in steps:
             started = timezone.now()
             with transaction.atomic():
                 function()
+                reset_sequences(sequenced)  # later steps save through the ORM
             self.say(f"  {label:<14} {(timezone.now() - started).total_seconds():6.1f} s")
-        reset_sequences(
-            [Unit, User, Profile, Enterprise, WorkGroup, Assignment, WorkPlan, WorkPlanItem,
-             WorkPlanVersion, ProgressReport, ProgressReportVersion, Ticket, KeyProject]
-        )  # fmt: skip
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         Group.objects.count()

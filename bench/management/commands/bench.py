@@ -34,10 +34,20 @@ from django.utils import timezone
 from bench.burst import Gunicorn, run_burst
 from bench.generate import DRAFTS, SCALES, Generator
 from bench.measure import SESSION_STATEMENTS, counting, sql_floor, time_job, time_request
+from enterprises.models import Enterprise, EnterpriseSurvey, IndicatorReport
+from notifications.models import Notification
 from stationing.jobs import report_reminders
-from stationing.models import Programme, ProgressReport, ProgressReportVersion, ReportPeriod
+from stationing.models import (
+    Assignment,
+    Programme,
+    ProgressReport,
+    ProgressReportVersion,
+    ReportItemProgress,
+    ReportPeriod,
+    WorkPlanItem,
+)
 from supervision.jobs import ticket_cards
-from supervision.models import TicketEvent
+from supervision.models import Ticket, TicketEvent
 from supervision.services.appraisal import appraisal_publish, appraisal_run_create
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -114,12 +124,12 @@ class Command(BaseCommand):
         results = {
             "scale": scale,
             "started_at": timezone.now().isoformat(timespec="seconds"),
-            "machine": self._machine(),
         }
         if not reuse:
             self._create(name)
         self._switch_to(name)
         try:
+            results["machine"] = self._machine()
             if not reuse:
                 self.say(f"Building the {scale} in database {name} …")
                 started = time.perf_counter()
@@ -157,22 +167,22 @@ class Command(BaseCommand):
 
     def _row_counts(self) -> dict:
         tables = {
-            "enterprises": "enterprises_enterprise",
-            "cadres": "stationing_assignment",
-            "reports": "stationing_progressreport",
-            "report_item_progress": "stationing_reportitemprogress",
-            "plan_items": "stationing_workplanitem",
-            "tickets": "supervision_ticket",
-            "ticket_events": "supervision_ticketevent",
-            "indicators": "enterprises_indicatorreport",
-            "surveys": "enterprises_enterprisesurvey",
-            "notifications": "notifications_notification",
-            "users": "auth_user",
+            "enterprises": Enterprise,
+            "cadres": Assignment,
+            "reports": ProgressReport,
+            "report_item_progress": ReportItemProgress,
+            "plan_items": WorkPlanItem,
+            "tickets": Ticket,
+            "ticket_events": TicketEvent,
+            "indicators": IndicatorReport,
+            "surveys": EnterpriseSurvey,
+            "notifications": Notification,
+            "users": User,
         }
         counts = {}
         with connection.cursor() as cursor:
-            for label, table in tables.items():
-                cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 - fixed names
+            for label, model in tables.items():
+                cursor.execute(f'SELECT COUNT(*) FROM "{model._meta.db_table}"')  # noqa: S608
                 counts[label] = cursor.fetchone()[0]
         return counts
 
@@ -203,6 +213,7 @@ class Command(BaseCommand):
             .order_by()
             .annotate(n=Count("id"))
             .filter(n=20)
+            .order_by("ticket")
             .values_list("ticket", flat=True)
             .first()
         )

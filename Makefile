@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The portal's code, for bandit.
+APPS := config core notifications enterprises stationing projects supervision
 # Enterprises created by `make bench`.
 N ?= 2000
 
@@ -36,10 +38,12 @@ run: seed ## Install, migrate, load the demo, print the logins, serve on http://
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the logins above."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-lint: install ## ruff check and format check, import contracts, Django checks, missing migrations
+lint: install ## ruff, import contracts, bandit, pip-audit, Django checks, missing migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -c pyproject.toml -r $(APPS) -q
+	$(PY) .ci/pip_audit.py
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 

@@ -44,7 +44,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
-    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 - never used with DEBUG off
+    SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105 # DEBUG only  # nosec B105
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")

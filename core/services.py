@@ -153,7 +153,7 @@ def profile_update(
 # --- Passwords --------------------------------------------------------------------------------
 
 # No 0/O, 1/l/I: the office reads the temporary password out on the phone.
-TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
+TEMPORARY_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 # nosec B105
 TEMPORARY_PASSWORD_LENGTH = 10
 
 

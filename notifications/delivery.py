@@ -20,6 +20,7 @@ import os
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -315,14 +316,18 @@ def send_webhook_delivery(delivery_id: int, now=None, worker: str = "") -> bool:
     if not _claim(WebhookDelivery, delivery_id, now, by=claimer(worker)):
         return False
     delivery = WebhookDelivery.objects.get(pk=delivery_id)
-    request = urllib.request.Request(  # noqa: S310 - the office configures https robot URLs
+    # A robot URL is http(s); URLField would also take ftp, which urllib would open too.
+    if urlsplit(delivery.url).scheme not in ("http", "https"):
+        _failed(WebhookDelivery, delivery_id, f"not an http(s) URL: {delivery.url}", now)
+        return False
+    request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
         delivery.url,
         data=json.dumps(delivery.payload, ensure_ascii=False).encode(),
         headers={"Content-Type": "application/json; charset=utf-8"},
         method="POST",
     )
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as response:  # noqa: S310 # nosec B310
             response.read(2048)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         _failed(WebhookDelivery, delivery_id, repr(exc), timezone.now())

@@ -226,7 +226,7 @@ class ProjectSheet(SheetKind):
                 if len(code) == 18:
                     try:
                         validate_credit_code(code)
-                    except Exception:  # noqa: BLE001, S110 - not a code: a name
+                    except Exception:  # noqa: BLE001, S110 # not a code: a name  # nosec B110
                         pass
                     else:
                         row.values["enterprise_code"] = code

@@ -539,7 +539,7 @@ PACE_WEIGHTS = [1, 1, 5, 5, 4, 3]
 
 
 def _figures(enterprise: EnterpriseData) -> dict:
-    rng = random.Random(f"figures-{enterprise.credit_code}")
+    rng = random.Random(f"figures-{enterprise.credit_code}")  # demo data  # nosec B311
     scale = max(enterprise.employees, 40)
     loan = max(200, round(scale * rng.uniform(2, 4) / 100) * 100)
     receivable = max(100, round(scale * rng.uniform(1, 3) / 50) * 50)
@@ -667,7 +667,7 @@ def build_plans(county: DemoCounty, now: datetime.datetime) -> list[PlanData]:
     deadline = STATIONED_ON + datetime.timedelta(days=7)
     plans = []
     for index, enterprise in enumerate(county.enterprises):
-        rng = random.Random(f"plan-{index}")
+        rng = random.Random(f"plan-{index}")  # reproducible demo data  # nosec B311
         team = cadres[enterprise.credit_code]
         names = [people[a.cadre_phone].name for a in team]
         owners = (names[0], "、".join(names), f"{enterprise.contact_name}（企业）")
@@ -941,7 +941,7 @@ def build_reports(
         previous: dict[int, int] = {}
         for period in seeded:
             offset = len(due) - 1 - due.index(period)
-            rng = random.Random(f"report-{phone}-{period.number}")
+            rng = random.Random(f"report-{phone}-{period.number}")  # demo data  # nosec B311
             if truant:
                 missing = offset <= (3 if no_plan else 2) or (no_plan and offset in (6, 9, 12))
             else:
@@ -977,7 +977,7 @@ def build_reports(
                 )
             reports.append(report)
         for period in open_periods:
-            rng = random.Random(f"report-{phone}-{period.number}")
+            rng = random.Random(f"report-{phone}-{period.number}")  # demo data  # nosec B311
             if demo and period is open_periods[0]:
                 # The demo cadre's current report: started, waiting to be finished.
                 titles = "、".join(f"“{item.title}”" for item in items[:2]) or "企业经营情况调研"

@@ -18,7 +18,7 @@ from enterprises.validators import ALPHABET, credit_code_check_character
 
 # Shared by the five demo logins and the admin. Demo only: seed_demo refuses to run with DEBUG
 # off unless forced, because anyone who has read this file knows the password.
-DEMO_PASSWORD = "demo-2026"  # noqa: S105
+DEMO_PASSWORD = "demo-2026"  # noqa: S105 # the published demo login  # nosec B105
 
 COUNTY = "青山县"
 COUNTY_GOVERNMENT = "青山县人民政府"
@@ -395,8 +395,8 @@ class _Names:
     """Distinct Chinese names and mobile numbers, drawn from their own seeded streams."""
 
     def __init__(self):
-        self.name_rng = random.Random(20260301)
-        self.phone_rng = random.Random(20260302)
+        self.name_rng = random.Random(20260301)  # reproducible demo data  # nosec B311
+        self.phone_rng = random.Random(20260302)  # reproducible demo data  # nosec B311
         self.names: set[str] = set()
         self.phones: set[str] = set()
 
@@ -418,7 +418,7 @@ class _Names:
 
 def credit_code(index: int) -> str:
     """A valid code: 9 (市场监管) 1 (企业), the division code, an organisation code, check char."""
-    rng = random.Random(f"credit-{index}")
+    rng = random.Random(f"credit-{index}")  # reproducible demo data  # nosec B311
     organisation = "MA" + "".join(rng.choice(ALPHABET) for _ in range(6)) + ALPHABET[index % 31]
     first17 = f"91{DIVISION_CODE}{organisation}"
     return first17 + credit_code_check_character(first17)
@@ -492,7 +492,7 @@ def _figures(rng: random.Random, row, index: int) -> tuple[SurveyData, list[Indi
 def build() -> DemoCounty:
     """The whole demo county. Pure: same result on every call."""
     names = _Names()
-    rng = random.Random(20261)
+    rng = random.Random(20261)  # reproducible demo data  # nosec B311
     units = _units()
     township_names = {short: name for name, short in TOWNSHIPS}
     dispatching = [name for name, _short, sends, _handles in DEPARTMENTS if sends]

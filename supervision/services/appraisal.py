@@ -124,7 +124,7 @@ DEFAULT_WEIGHTS = {
     "enterprise_rating": 10,
     "office_rating": 10,
 }
-DEFAULT_BANDS = {"excellent": 90, "good": 80, "pass": 60}
+DEFAULT_BANDS = {"excellent": 90, "good": 80, "pass": 60}  # a grade band, not a password  # nosec B105
 DAYS_ON_SITE_PER_ENTRY = 8
 RATING_POINTS = {
     ReportRating.EXCELLENT: 100,

@@ -28,8 +28,7 @@ LOCKED = "登录失败次数过多，已暂时锁定。请15分钟后再试"
 @pytest.fixture
 def users(db):
     return {
-        name: User.objects.create_user(name, password=PASSWORD)
-        for name in ("zhang", "li", "wang")
+        name: User.objects.create_user(name, password=PASSWORD) for name in ("zhang", "li", "wang")
     }
 
 

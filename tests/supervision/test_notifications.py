@@ -234,6 +234,30 @@ def test_failed_webhook_is_retried_with_backoff_then_marked_failed(people, monke
     assert "connection refused" in delivery.error
 
 
+def test_a_webhook_url_that_is_not_http_is_never_opened(people, monkeypatch, at):
+    # URLField also takes ftp://, which urllib would open (bandit B310).
+    world = people
+    world.finance_bureau.webhook_url = "ftp://robot.example.com/send"
+    world.finance_bureau.save()
+    opened = []
+    monkeypatch.setattr(
+        "notifications.delivery.urllib.request.urlopen", lambda *a, **k: opened.append(a)
+    )
+    delivery = at(
+        T0,
+        notify_unit_webhook,
+        unit=world.finance_bureau,
+        kind=SupervisionNotice.TICKET_RED,
+        object_key="ticket:1",
+        period_key="deadline:x",
+        text="红牌督办",
+        link="/tickets/1/",
+    )
+    delivery.refresh_from_db()
+    assert opened == []
+    assert delivery.state != DeliveryState.SENT and "not an http(s) URL" in delivery.error
+
+
 # --- Exactly once ----------------------------------------------------------------------------
 
 

@@ -19,6 +19,13 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from .idempotency import new_token
 from .services import password_reset_email_send
+from .validators import (
+    EMAIL_MAX_LENGTH,
+    mobile_validator,
+    normalize_email,
+    normalize_mobile,
+    validate_email_address,
+)
 
 SMALL_CSS = {
     "form-select": "form-select form-select-sm",
@@ -192,6 +199,40 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class MobileField(forms.CharField):
+    """A mainland mobile number, normalised and checked as the API and the import do it
+    (core.validators)."""
+
+    default_validators = [mobile_validator]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalize_mobile(super().to_python(value))
+
+
+class EmailAddressField(forms.CharField):
+    """An e-mail address, normalised and checked as the API and the import do it
+    (core.validators)."""
+
+    default_validators = [validate_email_address]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
+        kwargs.setdefault(
+            "widget", forms.EmailInput(attrs={"inputmode": "email", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalize_email(super().to_python(value))
 
 
 class VersionedFormMixin(forms.Form):

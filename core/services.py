@@ -14,7 +14,6 @@ from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import EmailValidator
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +29,7 @@ from .permissions import may_reset_password, may_revoke_api_token
 from .roles import forget_actor
 from .selectors import api_token_is_expired
 from .signals import user_email_added
+from .validators import normalize_email, validate_email_address
 
 logger = logging.getLogger(__name__)
 
@@ -64,16 +64,15 @@ def _check_phone_free(phone: str | None, *, exclude_profile_id=None) -> None:
         )
 
 
-def clean_email(email: str | None) -> str:
-    """The address stripped, or "" for none; an invalid one is refused on the field `email`."""
-    email = (email or "").strip()
+def clean_email(email: str | None, *, field: str = "email") -> str:
+    """The address normalised (core.validators), or "" for none; an invalid one is refused on
+    `field` with the message the pages, the API and the import give."""
+    email = normalize_email(email)
     if email:
         try:
-            EmailValidator()(email)
-        except ValidationError:
-            raise ValidationError(
-                {"email": _("电子邮箱“%(value)s”格式不正确。") % {"value": email}}
-            ) from None
+            validate_email_address(email)
+        except ValidationError as error:
+            raise ValidationError({field: error.messages}) from None
     return email
 
 

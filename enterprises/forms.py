@@ -3,7 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, PortalModelForm, TokenFormMixin, VersionedFormMixin
+from core.forms import (
+    DateInput,
+    EmailAddressField,
+    MobileField,
+    PortalModelForm,
+    TokenFormMixin,
+    VersionedFormMixin,
+)
 from core.selectors import territory_regions
 
 from .models import Enterprise, EnterpriseSurvey, IndicatorReport
@@ -29,9 +36,16 @@ class EnterpriseForm(PortalModelForm):
             "legal_representative",
             "contact_name",
             "contact_phone",
+            "contact_mobile",
+            "contact_email",
             "employees",
             "main_products",
         ]
+        # Normalised and checked as the API and the import do it (core.validators).
+        field_classes = {"contact_mobile": MobileField, "contact_email": EmailAddressField}
+        help_texts = {
+            "contact_email": _("联系人有平台账号（以此手机号登录）时，也作为其接收通知的邮箱。"),
+        }
         widgets = {
             "credit_code": forms.TextInput(
                 attrs={

@@ -1,11 +1,15 @@
 """Enterprises, the cadre's surveys of them and their monthly economic figures."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import non_negative_errors
 from core.models import NaturallyOrdered, TrackedModel
+from core.validators import EMAIL_MAX_LENGTH, mobile_validator, validate_email_address
 
 from .choices import IndicatorSource, Industry, ListingStatus, Ownership, Size
 from .validators import normalize_credit_code, validate_credit_code
@@ -40,6 +44,18 @@ class Enterprise(NaturallyOrdered, TrackedModel):
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    # The contact's own mobile and e-mail (core.validators). When the contact has a login (an
+    # enterprise contact whose profile has this mobile), the e-mail is that login's address too
+    # (enterprises.services): notices reach them by e-mail.
+    contact_mobile = models.CharField(
+        _("联系人手机"), max_length=11, blank=True, validators=[mobile_validator]
+    )
+    contact_email = models.CharField(
+        _("联系人邮箱"),
+        max_length=EMAIL_MAX_LENGTH,
+        blank=True,
+        validators=[validate_email_address],
+    )
     employees = models.PositiveIntegerField(_("职工人数"), null=True, blank=True)
     main_products = models.CharField(_("主要产品"), max_length=200, blank=True)
     is_key = models.BooleanField(_("重点企业"), default=False)
@@ -93,6 +109,14 @@ class EnterpriseSurvey(TrackedModel):
     def __str__(self):
         return f"{self.enterprise} {self.surveyed_on}"
 
+    def clean(self):
+        # Figures a survey records are never below zero; profit and tax may be a loss.
+        errors = non_negative_errors(self, ("fixed_assets", "output_value", "sales"))
+        if self.surveyed_on and self.surveyed_on > timezone.localdate():
+            errors["surveyed_on"] = _("调研日期不能晚于今天。")
+        if errors:
+            raise ValidationError(errors)
+
 
 class IndicatorReport(TrackedModel):
     """One month of an enterprise's economic figures (当月数, 万元), one row per month."""
@@ -135,6 +159,13 @@ class IndicatorReport(TrackedModel):
 
     def __str__(self):
         return f"{self.enterprise} {self.month:%Y-%m}"
+
+    def clean(self):
+        # Output, revenue, tax and investment are never below zero; value added and profit
+        # may be (a loss-making month).
+        errors = non_negative_errors(self, ("output_value", "revenue", "tax", "investment"))
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def profit_tax(self):

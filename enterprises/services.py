@@ -2,6 +2,12 @@
 
 Each write asks enterprises.permissions on behalf of `by`; `by=None` is the system (the demo
 loader, the import command run without --user).
+
+An enterprise's contact mobile and e-mail are normalised and checked by core.validators, like
+every phone and address. When the contact has a login (an enterprise contact of this enterprise
+whose profile has that mobile number), an e-mail entered or changed here becomes the login's
+address through core.services.user_email_set — the path that, for a first address, resends
+the notices skipped for want of one.
 """
 
 from datetime import date
@@ -12,6 +18,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.locking import create_tracked, save_versioned
+from core.selectors import enterprise_contacts
+from core.services import user_email_set
+from core.validators import normalize_email, normalize_mobile
 
 from .choices import IndicatorSource
 from .models import Enterprise, EnterpriseSurvey, IndicatorReport
@@ -31,11 +40,40 @@ def _check_recorder(by: User | None, enterprise_id: int, source: str | None = No
             raise ValidationError({"source": verdict.reason})
 
 
+def _normalize(fields: dict) -> None:
+    if "credit_code" in fields:
+        fields["credit_code"] = normalize_credit_code(fields["credit_code"])
+    if "contact_mobile" in fields:
+        fields["contact_mobile"] = normalize_mobile(fields["contact_mobile"])
+    if "contact_email" in fields:
+        fields["contact_email"] = normalize_email(fields["contact_email"])
+
+
+def _contact(enterprise: Enterprise) -> tuple[str, str]:
+    return enterprise.contact_mobile, enterprise.contact_email
+
+
+def _contact_login_address(enterprise: Enterprise, *, before: tuple[str, str]) -> None:
+    """The contact's e-mail, entered or changed now, to the contact's login (module docstring).
+
+    Only when the mobile or the e-mail changed: an edit of other fields leaves alone an address
+    the person has since set on their own settings page. A blank e-mail clears nothing.
+    """
+    mobile, email = _contact(enterprise)
+    if not (mobile and email) or (mobile, email) == before:
+        return
+    login = enterprise_contacts(enterprise.pk).filter(profile__phone=mobile).first()
+    if login is not None:
+        user_email_set(user=login, email=email)
+
+
 @transaction.atomic
 def enterprise_create(*, by: User | None, **fields) -> Enterprise:
     if by is not None:
         may_edit_enterprise(by).check()
-    fields["credit_code"] = normalize_credit_code(fields.get("credit_code", ""))
+    fields.setdefault("credit_code", "")
+    _normalize(fields)
+    # No login can be this contact yet: a contact's profile names an existing enterprise.
     return create_tracked(Enterprise, by=by, fields=fields)
 
 
@@ -45,9 +83,11 @@ def enterprise_update(
 ) -> Enterprise:
     if by is not None:
         may_edit_enterprise(by).check()
-    if "credit_code" in fields:
-        fields["credit_code"] = normalize_credit_code(fields["credit_code"])
-    return save_versioned(enterprise, by=by, expected_version=expected_version, fields=fields)
+    _normalize(fields)
+    before = _contact(Enterprise.objects.get(pk=enterprise.pk))
+    enterprise = save_versioned(enterprise, by=by, expected_version=expected_version, fields=fields)
+    _contact_login_address(enterprise, before=before)
+    return enterprise
 
 
 @transaction.atomic

@@ -54,6 +54,8 @@ ENTERPRISE_EXPORT_COLUMNS = [
     Column(_("法定代表人"), "legal_representative"),
     Column(_("联系人"), "contact_name"),
     Column(_("联系电话"), "contact_phone"),
+    Column(_("联系人手机"), "contact_mobile"),
+    Column(_("联系人邮箱"), "contact_email", width=26),
     Column(_("职工人数"), "employees"),
     Column(_("主要产品"), "main_products", width=32),
 ]
@@ -117,7 +119,14 @@ class EnterpriseFormMixin(RoleRequiredMixin):
         ),
         (
             _("联系方式"),
-            ["legal_representative", "contact_name", "contact_phone", "employees"],
+            [
+                "legal_representative",
+                "contact_name",
+                "contact_phone",
+                "contact_mobile",
+                "contact_email",
+                "employees",
+            ],
             "col-12 col-md-6",
         ),
         (_("经营情况"), ["main_products"], "col-12"),

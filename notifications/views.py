@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from core.forms import PortalForm
+from core.forms import EmailAddressField, PortalForm
 from core.roles import actor_for
 from core.views import OfficeRequiredMixin, PortalLoginRequiredMixin
 
@@ -133,12 +133,11 @@ def kinds_for(user) -> list[str]:
 
 
 class NotificationSettingsForm(PortalForm):
-    email = forms.EmailField(
+    # Normalised and checked as on every other page, the API and the import (core.validators).
+    email = EmailAddressField(
         label=gettext_lazy("邮箱地址"),
         required=False,
-        max_length=254,
         help_text=gettext_lazy("邮件通知发送到这个地址；不填则不发邮件。"),
-        error_messages={"invalid": gettext_lazy("请输入有效的邮箱地址。")},
     )
 
     def __init__(self, *args, kinds, **kwargs):

@@ -12,6 +12,14 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.validators import (
+    EMAIL_MAX_LENGTH,
+    mobile_validator,
+    normalize_email,
+    normalize_mobile,
+    validate_email_address,
+)
+
 VERSION_HELP = _("记录版本号。修改时可带上读取时的版本号，若记录已被他人修改则返回 409。")
 
 
@@ -25,3 +33,29 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         return self.scope(getattr(request, "user", None) or AnonymousUser())
+
+
+class MobileField(serializers.CharField):
+    """A mainland mobile number, normalised and checked as the pages and the import do it
+    (core.validators): the same values pass, with the same message."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs["validators"] = [*kwargs.get("validators", ()), mobile_validator]
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        return normalize_mobile(super().to_internal_value(data))
+
+
+class EmailAddressField(serializers.CharField):
+    """An e-mail address, normalised and checked as the pages and the import do it
+    (core.validators)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", EMAIL_MAX_LENGTH)
+        kwargs["validators"] = [*kwargs.get("validators", ()), validate_email_address]
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        return normalize_email(super().to_internal_value(data))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.base import ServiceModelSerializer
+from core.api.fields import EmailAddressField, MobileField
 from core.selectors import territory_regions
 from enterprises.models import Enterprise, EnterpriseSurvey, IndicatorReport
 from enterprises.permissions import may_record_enterprise_data
@@ -21,6 +22,11 @@ class EnterpriseSerializer(ServiceModelSerializer):
     credit_code = serializers.CharField(
         label=_("统一社会信用代码"), help_text=_("18位，GB 32100-2015；小写和首尾空格会被规范化。")
     )
+    # Normalised and checked as the page and the import do it (core.validators).
+    contact_mobile = MobileField(
+        required=False, allow_blank=True, max_length=11, label=_("联系人手机")
+    )
+    contact_email = EmailAddressField(required=False, allow_blank=True, label=_("联系人邮箱"))
     region_name = serializers.CharField(source="region.name", read_only=True, label=_("区域名称"))
     is_stationed = serializers.BooleanField(read_only=True, label=_("已派驻干部"))
 
@@ -42,6 +48,8 @@ class EnterpriseSerializer(ServiceModelSerializer):
             "legal_representative",
             "contact_name",
             "contact_phone",
+            "contact_mobile",
+            "contact_email",
             "employees",
             "main_products",
             "is_key",

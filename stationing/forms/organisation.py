@@ -7,29 +7,35 @@ list comes from a scoped selector, so a dropdown never offers what the user may 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, PortalModelForm, TokenFormMixin, VersionedFormMixin
+from core.forms import (
+    DateInput,
+    EmailAddressField,
+    MobileField,
+    PortalModelForm,
+    TokenFormMixin,
+    VersionedFormMixin,
+)
 from core.models import Profile
 from core.selectors import leader_list, territory_regions
 from enterprises.selectors import enterprise_list
 from stationing.models import Assignment, Programme, WorkGroup
 from stationing.selectors import cadre_list, cadre_unit_list, work_group_list
-from stationing.validators import mobile_validator
 
 
 class CadreForm(PortalModelForm):
     # The login's address (User.email): reminders are e-mailed there. profile_update saves it.
-    email = forms.EmailField(
+    # Phone and e-mail are normalised and checked as the API and the import do it
+    # (core.validators).
+    email = EmailAddressField(
         label=_("电子邮箱"),
         required=False,
-        max_length=254,
-        error_messages={"invalid": _("电子邮箱格式不正确，请填写如 zhang@example.gov.cn 的地址。")},
         help_text=_("填写后，提醒和退回通知会同时发到该邮箱。"),
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "inputmode": "email"}),
     )
 
     class Meta:
         model = Profile
         fields = ["name", "phone", "unit", "rank", "title"]
+        field_classes = {"phone": MobileField}
         widgets = {
             "phone": forms.TextInput(
                 attrs={"inputmode": "tel", "autocomplete": "off", "maxlength": 11}
@@ -45,7 +51,6 @@ class CadreForm(PortalModelForm):
         self.fields["unit"].help_text = ""
         self.fields["unit"].required = True
         self.fields["phone"].required = True
-        self.fields["phone"].validators.append(mobile_validator)
         self.fields["phone"].help_text = _("驻企干部用手机号登录。")
         if self.instance.pk:
             self.fields["email"].initial = self.instance.user.email

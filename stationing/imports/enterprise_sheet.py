@@ -19,6 +19,8 @@ from .base import (
     parse_choice,
     parse_count,
     parse_credit_code,
+    parse_email,
+    parse_phone,
     parse_text,
 )
 
@@ -68,6 +70,8 @@ WRITTEN = (
     "legal_representative",
     "contact_name",
     "contact_phone",
+    "contact_mobile",
+    "contact_email",
     "employees",
     "main_products",
     "is_key",
@@ -186,6 +190,30 @@ class EnterpriseSheet(SheetKind):
             example="拟上市",
             width=12,
             options=labels_of(ListingStatus),
+        ),
+        # The contact's own mobile and e-mail: optional, at the end so files made for the
+        # earlier template keep their column order.
+        Column(
+            "contact_mobile",
+            "联系人手机",
+            parse_phone,
+            aliases=("联系人手机号", "联系人手机号码", "手机", "手机号", "手机号码"),
+            help=_l(
+                "联系人的11位手机号，可不填。联系人有平台账号（以此手机号登录）时，"
+                "下一列的邮箱也作为其接收通知的邮箱。"
+            ),
+            example="13912345678",
+            width=16,
+            as_text=True,
+        ),
+        Column(
+            "contact_email",
+            "联系人邮箱",
+            parse_email,
+            aliases=("联系人电子邮箱", "电子邮箱", "邮箱", "电子邮件", "Email", "email", "E-mail"),
+            help=_l("可不填；留空不会清除已有的邮箱。"),
+            example="li@example.com",
+            width=26,
         ),
     )
 

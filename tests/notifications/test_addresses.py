@@ -170,7 +170,7 @@ def test_cadre_form_refuses_a_bad_address_in_chinese(world, client_for):
     response = client.post(url, cadre_form_data(profile, email="zhang@"))
 
     assert response.status_code == 200
-    assert "电子邮箱格式不正确" in response.content.decode()
+    assert "电子邮箱“zhang@”格式不正确" in response.content.decode()
     world.cadre_a.refresh_from_db()
     assert world.cadre_a.email == ""
 

@@ -160,7 +160,7 @@ def test_cadre_create_round_trip(world, client_for):
 def test_cadre_create_phone_errors_next_to_field(world, client_for):
     client = client_for(world.office)
     response = client.post(reverse("cadre-create"), cadre_data(world, phone="12345"))
-    assert "请填写11位手机号码" in field_errors(response, "phone")
+    assert "不是有效的手机号码" in field_errors(response, "phone")
     response = client.post(reverse("cadre-create"), cadre_data(world, phone="13900000003"))
     assert field_errors(response, "phone")
     assert not Profile.objects.filter(name="赵干部").exists()

@@ -297,7 +297,7 @@ def test_invalid_email_is_refused(world, client_for):
         reverse("notification-settings"), settings_data(form.kinds, email="not-an-address")
     )
     assert response.status_code == 200
-    assert "请输入有效的邮箱地址" in response.content.decode()
+    assert "电子邮箱“not-an-address”格式不正确" in response.content.decode()
     world.cadre_a.refresh_from_db()
     assert world.cadre_a.email == ""
     assert not NotificationPreference.objects.filter(user=world.cadre_a).exists()

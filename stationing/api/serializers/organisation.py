@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.base import ServiceModelSerializer
+from core.api.fields import EmailAddressField, MobileField
 from core.models import Profile, Unit
 from core.selectors import leader_list, territory_regions, territory_units
 from enterprises.selectors import enterprise_list
@@ -20,7 +21,6 @@ from stationing.selectors import (
     programme_list,
     work_group_list,
 )
-from stationing.validators import mobile_validator
 
 
 class ProgrammeFixedOnUpdateMixin:
@@ -118,8 +118,14 @@ class CadreSerializer(ServiceModelSerializer):
     """A stationed cadre (a Profile with the cadre role). Creating one creates the login."""
 
     # Required: the phone number is the cadre's login name. Declared explicitly so the service,
-    # not a serializer validator, words the "already used" error.
-    phone = serializers.CharField(max_length=20, validators=[mobile_validator], label=_("手机号"))
+    # not a serializer validator, words the "already used" error. Phone and e-mail are
+    # normalised and checked as the page and the import do it (core.validators).
+    phone = MobileField(label=_("手机号"))
+    # The login's address (User.email); profile_update saves it, and a first address resends
+    # the e-mails skipped for want of one. Omitted on an update: the address is left alone.
+    email = EmailAddressField(
+        source="user.email", required=False, allow_blank=True, label=_("电子邮箱")
+    )
     username = serializers.CharField(source="user.username", read_only=True, label=_("登录名"))
     unit_name = serializers.CharField(source="unit.name", read_only=True, label=_("派出单位名称"))
 
@@ -129,12 +135,20 @@ class CadreSerializer(ServiceModelSerializer):
         fields["unit"].queryset = cadre_unit_list(user=self.user, current_id=current_id)
         return fields
 
+    def validate(self, attrs):
+        # The services take the address as `email`, not nested under the login.
+        user = attrs.pop("user", None)
+        if user is not None and "email" in user:
+            attrs["email"] = user["email"]
+        return attrs
+
     class Meta:
         model = Profile
         fields = [
             "id",
             "name",
             "phone",
+            "email",
             "unit",
             "unit_name",
             "rank",

@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 
 from . import tasks  # a module import: tasks imports this module too
 from .choices import DeliveryState
+from .kinds import relevant_until as kind_relevant_until
 from .models import Notification, NotificationPreference, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -111,14 +112,18 @@ def notify(
     body: str,
     link: str = "",
     actor=None,
+    relevant_until: datetime.datetime | None = None,
 ) -> list[Notification]:
     """Write one inbox row per recipient (skipping ones that exist) and send e-mail after commit.
 
     `actor` is whoever took the step being told about: nobody is notified of their own action.
+    `relevant_until` is the notice's own deadline, for the kinds whose relevance is GIVEN (a
+    reminder: its due moment); other kinds' rows get their kind's rule (notifications.kinds).
     Returns the rows created now; rows that already existed are not sent again.
     """
     created = []
     seen = {actor.pk} if actor is not None else set()
+    relevant_until = kind_relevant_until(kind, timezone.now(), relevant_until)
     for user in recipients:
         if user is None or user.pk in seen or not user.is_active:
             continue
@@ -133,6 +138,7 @@ def notify(
                     subject=subject[:200],
                     body=body,
                     link=link,
+                    relevant_until=relevant_until,
                     email_state=DeliveryState.PENDING
                     if _wants_email(user, kind)
                     else DeliveryState.SKIPPED,

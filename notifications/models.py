@@ -10,16 +10,22 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DeliveryState
-from .kinds import kind_label
+from .kinds import DEFAULT_RELEVANCE, kind_label
 
 
 class KindLabelMixin:
     @property
     def kind_label(self) -> str:
         return kind_label(self.kind)
+
+
+def default_relevant_until():
+    """For rows written without notify() (the admin, tests): the default rule of kinds.py."""
+    return timezone.now() + DEFAULT_RELEVANCE
 
 
 class Notification(KindLabelMixin, models.Model):
@@ -39,6 +45,13 @@ class Notification(KindLabelMixin, models.Model):
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # Until when the notice is worth e-mailing late, once a missing address is added: its kind's
+    # rule (notifications.kinds), filled by notify(). Past it, a skipped e-mail stays skipped.
+    relevant_until = models.DateTimeField(
+        _("补发截止"),
+        default=default_relevant_until,
+        help_text=_("收件人补填邮箱后，此时间之前的通知才补发邮件。"),
+    )
     email_state = models.CharField(
         _("邮件状态"),
         max_length=16,

@@ -6,11 +6,8 @@ a retry here, or a resend once an address is added, only puts a row back to pend
 to the same senders.
 """
 
-import datetime
-
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,14 +57,9 @@ def notification_preferences_save(
     """
     email_kinds = set(email_kinds)
     if email is not None:
-        email = email.strip()
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError:
-                raise ValidationError({"email": _("请输入有效的邮箱地址。")}) from None
-        # Sends core.signals.user_email_added after commit when this is the first address,
-        # which re-queues the skipped e-mails (resend_skipped, connected in apps.py).
+        # Checks the address (core.validators; refused on `email`) and, when it is the first,
+        # sends core.signals.user_email_added after commit, which re-queues the skipped e-mails
+        # (resend_skipped, connected in apps.py).
         user_email_set(user=user, email=email)
     for kind in kinds:
         NotificationPreference.objects.update_or_create(
@@ -77,17 +69,14 @@ def notification_preferences_save(
 
 # --- Resending what was skipped for want of an address -----------------------------------------
 
-# Notification rows carry no deadline, so "still relevant" is judged by age: an e-mail skipped
-# more than a week ago (a reminder whose deadline has most likely passed, a digest of a past
-# week) is not sent late. Reminders in this portal are written at most a few days ahead.
-RESEND_WITHIN = datetime.timedelta(days=7)
-
 
 def resend_skipped(user: User, now=None) -> int:
     """Queue the e-mails skipped because `user` had no address, now that they have one.
 
-    1. Only rows of the last RESEND_WITHIN, still unread in the inbox (a read one has been seen),
-       of kinds the user has not switched e-mail off for (those were skipped on purpose).
+    1. Only rows still relevant (`relevant_until` after now: the kind's rule, notifications.kinds
+       — a reminder until its deadline, a digest on its day, an event for some days), still
+       unread in the inbox (a read one has been seen), of kinds the user has not switched e-mail
+       off for (those were skipped on purpose).
     2. Each row goes skipped -> pending with a conditional update: a second call, or two saves at
        once, find it no longer skipped and queue nothing, so it is sent once. The sender then
        claims it as any other pending row, and the delivery scan picks it up if the broker is away.
@@ -103,7 +92,7 @@ def resend_skipped(user: User, now=None) -> int:
             recipient=user,
             email_state=DeliveryState.SKIPPED,
             read_at__isnull=True,
-            created_at__gte=now - RESEND_WITHIN,
+            relevant_until__gt=now,
         )
         .exclude(kind__in=switched_off)
         .values_list("pk", flat=True)

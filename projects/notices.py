@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.choices import Role
+from core.dates import end_of_day
 from notifications.delivery import notify
-from notifications.kinds import register_kinds
+from notifications.kinds import DEFAULT_RELEVANCE, GIVEN, register_kinds
 
 from .choices import ProjectNotice
 
@@ -23,6 +24,16 @@ register_kinds(
         ProjectNotice.PROGRESS_DUE: (Role.CADRE, Role.LEADER),
         ProjectNotice.PROGRESS_OVERDUE: (Role.CADRE, Role.LEADER),
         ProjectNotice.FORMALITY_STUCK: (Role.CADRE, Role.LEADER),
+    },
+    # How long a notice is worth e-mailing late once a missing address is added
+    # (notifications.kinds): a reminder until the end of its due day, a late or overdue notice
+    # for a week.
+    relevance={
+        ProjectNotice.MILESTONE_DUE_SOON: GIVEN,
+        ProjectNotice.PROGRESS_DUE: GIVEN,
+        ProjectNotice.MILESTONE_LATE: DEFAULT_RELEVANCE,
+        ProjectNotice.PROGRESS_OVERDUE: DEFAULT_RELEVANCE,
+        ProjectNotice.FORMALITY_STUCK: DEFAULT_RELEVANCE,
     },
 )
 
@@ -59,6 +70,7 @@ def milestone_due_soon(milestone, days: int) -> int:
             subject=subject,
             body=body,
             link=_project_link(project),
+            relevant_until=end_of_day(milestone.planned_date),
         )
     )
 
@@ -110,6 +122,7 @@ def progress_reminder(project, *, month, due, overdue: bool) -> int:
             subject=subject,
             body=body,
             link=reverse("progress-create", args=[project.pk]),
+            relevant_until=None if overdue else end_of_day(due),
         )
     )
 

@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import end_of_day
 from core.selectors import unit_handlers
 from notifications.delivery import notify, notify_unit_webhook
 from notifications.jobs import Job, register_job
@@ -46,16 +47,33 @@ def report_reminders(now) -> str:
             kind = StationingNotice.REPORT_OVERDUE
         else:
             continue
+        relevant_until = period.due_at
+        if kind == StationingNotice.REPORT_OVERDUE:
+            relevant_until = _next_period_end(period)
         # Who owes and what counts as handed in: stationing.selectors, as for the matrix.
         assignments = assignments_owing_report(
             period=period, assignments=Assignment.objects.all()
         ).select_related("cadre__user", "cadre__unit", "enterprise")
         for assignment in assignments:
-            sent += _report_notice(kind, period, assignment)
+            sent += _report_notice(kind, period, assignment, relevant_until)
     return f"{sent} report notifications"
 
 
-def _report_notice(kind, period, assignment) -> int:
+def _next_period_end(period) -> datetime.datetime:
+    """The end of the period after `period` (its last day, 23:59:59 Asia/Shanghai): until then
+    an overdue notice is still worth sending. After a programme's last period, the end of a
+    period as long as that one."""
+    following = (
+        ReportPeriod.objects.filter(programme_id=period.programme_id, start__gt=period.start)
+        .order_by("start")
+        .first()
+    )
+    if following is not None:
+        return end_of_day(following.end)
+    return end_of_day(period.end + (period.end - period.start) + DAY)
+
+
+def _report_notice(kind, period, assignment, relevant_until) -> int:
     values = {
         "period": period.label,
         "enterprise": assignment.enterprise.name,
@@ -94,6 +112,7 @@ def _report_notice(kind, period, assignment) -> int:
         period_key=f"period:{period.pk}",
         subject=subject,
         body=body,
+        relevant_until=relevant_until,
     )
 
 
@@ -154,6 +173,8 @@ def plan_reminders(now) -> str:
             period_key=f"plan-due:{due.isoformat()}:{stage}",
             subject=subject,
             body=subject,
+            # A reminder until the end of the due day; an overdue notice by its kind's rule.
+            relevant_until=end_of_day(due) if kind == StationingNotice.PLAN_DUE_SOON else None,
         )
     return f"{sent} plan notifications"
 

@@ -12,7 +12,7 @@ from django.utils.translation import override
 from core.choices import Role
 from core.text import as_clause
 from notifications.delivery import notify
-from notifications.kinds import register_kinds
+from notifications.kinds import DEFAULT_RELEVANCE, GIVEN, THAT_DAY, register_kinds
 
 from .choices import PeriodStatus, StationingNotice
 
@@ -28,6 +28,21 @@ register_kinds(
         StationingNotice.REPORT_RETURNED: (Role.CADRE,),
         StationingNotice.REPORT_REVIEWED: (Role.CADRE,),
         StationingNotice.REPORT_CHASED: (Role.CADRE,),
+    },
+    # How long a notice is worth e-mailing late once a missing address is added
+    # (notifications.kinds): a reminder until its deadline (jobs.py passes it), an overdue
+    # notice until the end of the next period (or, for a plan, a week), the office's 催报 on its
+    # day (it is keyed by the day and may come again), the office's steps for a week.
+    relevance={
+        StationingNotice.REPORT_DUE_SOON: GIVEN,
+        StationingNotice.REPORT_DUE_TODAY: GIVEN,
+        StationingNotice.REPORT_OVERDUE: GIVEN,
+        StationingNotice.PLAN_DUE_SOON: GIVEN,
+        StationingNotice.PLAN_OVERDUE: DEFAULT_RELEVANCE,
+        StationingNotice.REPORT_SUBMITTED: DEFAULT_RELEVANCE,
+        StationingNotice.REPORT_RETURNED: DEFAULT_RELEVANCE,
+        StationingNotice.REPORT_REVIEWED: DEFAULT_RELEVANCE,
+        StationingNotice.REPORT_CHASED: THAT_DAY,
     },
 )
 

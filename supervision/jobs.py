@@ -71,6 +71,7 @@ def ticket_cards(now) -> str:
                     subject=_("黄牌预警：诉求 %(number)s 办理时限已过四分之三") % values,
                     body=_("诉求 %(number)s“%(title)s”办理时限已用去75%%，请抓紧办理。") % values,
                     link=link,
+                    relevant_until=ticket.deadline,
                 )
             )
         elif card == Colour.RED:

@@ -32,9 +32,12 @@ from core.choices import Role
 from core.selectors import enterprise_contacts, office_over, unit_handlers, users_with_role
 from core.text import as_clause
 from notifications.delivery import notify, notify_unit_webhook
-from notifications.kinds import register_kinds
+from notifications.kinds import DEFAULT_RELEVANCE, GIVEN, THAT_DAY, register_kinds
 
 from .choices import SupervisionNotice
+
+# A ticket step, an appraisal or a bulletin notice: worth e-mailing late for this long.
+TICKET_RELEVANCE = DEFAULT_RELEVANCE
 
 register_kinds(
     SupervisionNotice,
@@ -58,6 +61,15 @@ register_kinds(
         SupervisionNotice.BULLETIN_DRAFTED: (Role.OFFICE,),
         SupervisionNotice.APPRAISAL_REVIEW_REQUESTED: (Role.OFFICE,),
         SupervisionNotice.APPRAISAL_REVIEW_ANSWERED: (Role.CADRE,),
+    },
+    # How long a notice is worth e-mailing late once a missing address is added
+    # (notifications.kinds): a yellow card until the ticket's deadline (after it, the red card
+    # speaks), a digest on its day, every other step for TICKET_RELEVANCE.
+    relevance={
+        **{kind: TICKET_RELEVANCE for kind in SupervisionNotice},
+        SupervisionNotice.TICKET_YELLOW: GIVEN,
+        SupervisionNotice.OFFICE_DIGEST: THAT_DAY,
+        SupervisionNotice.LEADER_DIGEST: THAT_DAY,
     },
 )
 

@@ -1,6 +1,7 @@
 """Addresses and resends: an e-mail skipped because the person had no address goes out once the
 address is added (by the office on the cadre form, or by the person on the settings page), once,
-and only while it is still relevant (created within RESEND_WITHIN).
+and only while it is still relevant (its row's relevant_until; the rules per kind are tested in
+test_relevance.py).
 
 Tasks run eagerly in tests: the e-mail is sent when the captured on-commit hooks run.
 """
@@ -17,7 +18,7 @@ from core.services import profile_update
 from notifications.choices import DeliveryState
 from notifications.delivery import notify
 from notifications.models import Notification, NotificationPreference
-from notifications.services import RESEND_WITHIN, resend_skipped
+from notifications.services import resend_skipped
 from stationing.choices import StationingNotice
 
 ADDRESS = "zhang@example.gov.cn"
@@ -90,11 +91,11 @@ def test_two_resends_before_sending_queue_the_row_once(world, django_capture_on_
     assert row.email_state == DeliveryState.SENT
 
 
-def test_an_old_skipped_reminder_is_not_sent_late(world, django_capture_on_commit_callbacks):
+def test_a_notice_no_longer_relevant_is_not_sent_late(world, django_capture_on_commit_callbacks):
     old = skipped_notice(world.cadre_a, object_key="report:1")
     recent = skipped_notice(world.cadre_a, object_key="report:2")
     Notification.objects.filter(pk=old.pk).update(
-        created_at=timezone.now() - RESEND_WITHIN - datetime.timedelta(hours=1)
+        relevant_until=timezone.now() - datetime.timedelta(minutes=1)
     )
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -329,6 +329,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # With DEBUG off the schema and the docs page are for signed-in users only.
     "SERVE_PERMISSIONS": ["core.api.permissions.SignedInUnlessDebug"],
+    # A unit's level would otherwise be named LevelEnum, the name of a ticket's level.
+    "ENUM_NAME_OVERRIDES": {"UnitLevelEnum": "core.choices.UnitLevel"},
 }
 
 # --- Health (/healthz) ---------------------------------------------------------------------

@@ -78,7 +78,15 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
             },
         )
         auto_schema.registry.register_on_missing(component)
-        return component.ref
+        if not (field.allow_blank or field.allow_null):
+            return component.ref
+        # Blank ("" when not chosen yet) or null documented beside the enum.
+        schema = {"oneOf": [component.ref]}
+        if field.allow_blank:
+            schema["oneOf"].append({"type": "string", "enum": [""]})
+        if field.allow_null:
+            schema["nullable"] = True
+        return schema
 
 
 class PortalAutoSchema(AutoSchema):

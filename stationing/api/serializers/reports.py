@@ -85,6 +85,8 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         source="period.label", read_only=True, label=_("报告期名称")
     )
     state = NamedChoiceField(ReportState, read_only=True, label=_("状态"))
+    # Blank until the office reviews the report.
+    rating = NamedChoiceField(ReportRating, allow_blank=True, read_only=True, label=_("评定"))
     status = PeriodStatusField(label=_("报送情况"))
     item_progress = ReportItemProgressSerializer(many=True, read_only=True, label=_("任务进度"))
     problems = serializers.SlugRelatedField(

@@ -59,3 +59,22 @@ def test_debug_off_without_secret_key_refuses_to_start():
     result = manage("check", DEBUG="false", ALLOWED_HOSTS="portal.example.gov.cn")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+def test_deploy_check_is_clean_with_the_example_environment_file():
+    """deploy/stationing.env.example as an operator would fill it in (a real secret key)."""
+    example = BASE_DIR / "deploy" / "stationing.env.example"
+    environment = {}
+    for line in example.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _sep, value = line.partition("=")
+            environment[key.strip()] = value.strip().strip('"')
+    assert environment["DEBUG"] == "false" and environment["BEHIND_TLS_PROXY"] == "true"
+    environment["SECRET_KEY"] = PRODUCTION_SECRET_KEY
+    # No database or broker is reached by the checks; keep the test's own, not the example's.
+    for key in ("DATABASE_URL", "REDIS_URL"):
+        environment.pop(key)
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **environment)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "no issues" in output, output

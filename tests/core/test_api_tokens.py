@@ -125,3 +125,9 @@ def test_the_office_revokes_anyones_token_others_only_their_own(people):
     assert api_token_revoke(user=people["cadre"], by=people["office"]) is True
     assert with_token(token.key).get(PROGRAMMES).status_code == 401
     assert api_token_revoke(user=people["cadre"], by=people["office"]) is False
+
+
+def test_the_password_page_links_to_the_token_page(client, people):
+    client.force_login(people["cadre"])
+    html = client.get(reverse("password_change")).content.decode()
+    assert f'href="{reverse("api_token")}"' in html

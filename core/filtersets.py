@@ -12,11 +12,15 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django_filters.fields import ModelChoiceField
 
+from .widgets import ScopedSelect
+
 # The cleaned value of a ScopedModelChoiceFilter given an id outside its choice.
 NO_MATCH = object()
 
 
 class ScopedModelChoiceField(ModelChoiceField):
+    widget = ScopedSelect  # a long choice is searched on the server (core.widgets)
+
     def to_python(self, value):
         try:
             return super().to_python(value)

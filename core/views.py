@@ -38,6 +38,7 @@ from .exports import workbook_bytes
 from .forms import SMALL_CSS, apply_validation_error, widget_css_class
 from .idempotency import AlreadySubmitted, claim_token, previous_submission, record_result
 from .locking import StaleEditError
+from .paging import NarrowPaginator
 from .permissions import is_office, is_office_or_leader
 from .selectors import api_token_expires_at, api_token_for, api_token_is_expired
 from .services import api_token_issue, api_token_revoke
@@ -101,6 +102,8 @@ class FilteredListMixin(PortalLoginRequiredMixin):
     """
 
     filterset_class = None
+    # Keys of the page first, then its rows (core.paging): the list's time stays flat.
+    paginator_class = NarrowPaginator
     # Query parameters that are not filters (kept in links, ignored by "filters active").
     non_filter_params = ("page", "ordering", "export")
     sort_param = "ordering"

@@ -13,7 +13,9 @@
 
   function wanted(select) {
     if (select.tomselect || select.dataset.plainSelect !== undefined) return false;
-    return select.multiple || select.options.length >= SEARCH_FROM;
+    return (
+      select.multiple || select.options.length >= SEARCH_FROM || !!select.dataset.remoteUrl
+    );
   }
 
   function enhance(select) {
@@ -37,6 +39,24 @@
       },
     };
     if (multiple) settings.placeholder = texts.placeholderMultiple || "";
+    var remote = select.dataset.remoteUrl;
+    if (remote) {
+      // A long choice (core.widgets.ScopedSelect): the page holds only the chosen option; the
+      // rest is searched through the same scoped API list as the user types.
+      settings.valueField = "id";
+      settings.labelField = "name";
+      settings.searchField = ["name"];
+      settings.shouldLoad = function (query) { return query.length > 0; };
+      settings.load = function (query, callback) {
+        fetch(remote + encodeURIComponent(query), {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        })
+          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+          .then(function (data) { callback(data.results || data); })
+          .catch(function () { callback(); });
+      };
+    }
     new window.TomSelect(select, settings); // eslint-disable-line no-new
   }
 

@@ -58,10 +58,15 @@ def ticket_list(*, user: User) -> QuerySet[Ticket]:
     if actor.has(Role.LEADER):
         q |= Q(leader_id=user.pk)
     if actor.has(Role.DEPARTMENT) and actor.unit_id:
-        q |= Q(responsible_unit_id=actor.unit_id) | Q(co_units=actor.unit_id)
+        co_handled = Ticket.co_units.through.objects.filter(
+            ticket_id=OuterRef("pk"), unit_id=actor.unit_id
+        )
+        q |= Q(responsible_unit_id=actor.unit_id) | Q(Exists(co_handled))
     # A key project's leader and team follow the tickets raised from their project.
     q |= Q(project__in=own_project_ids(user=user))
-    return qs.filter(pk__in=Ticket.objects.filter(q).values("pk"))
+    # Conditions on the ticket row itself (no join that could repeat a row), so lists and
+    # counts read the table once instead of joining it with a copy of itself.
+    return qs.filter(q)
 
 
 def ticket_event_list(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:

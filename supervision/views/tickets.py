@@ -118,10 +118,9 @@ class TicketListView(TicketSortingMixin, FilteredListView):
         # Red, then yellow, then the nearest deadline, unless a column header asks otherwise.
         return selectors.by_urgency(selectors.ticket_list(user=self.request.user))
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        annotate_clock(context["tickets"])
-        # Counts per state under the other filters, so the tabs say what a click would show.
+    @cached_property
+    def state_counts(self) -> dict[str, int]:
+        """Counts per state under the other filters, so the tabs say what a click would show."""
         params = self.request.GET.copy()
         params.pop("state", None)
         params.pop("page", None)
@@ -130,7 +129,22 @@ class TicketListView(TicketSortingMixin, FilteredListView):
             queryset=selectors.ticket_list(user=self.request.user),
             request=self.request,
         )
-        counts = selectors.state_counts(others.qs if others.is_valid() else others.queryset)
+        return selectors.state_counts(others.qs if others.is_valid() else others.queryset)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        """The tabs' counts add up to the list's: one pass over the table instead of two."""
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            count = 0
+        elif self.filterset.form.cleaned_data.get("state") if self.filterset.is_bound else "":
+            count = self.state_counts.get(self.filterset.form.cleaned_data["state"], 0)
+        else:
+            count = sum(self.state_counts.values())
+        return super().get_paginator(queryset, per_page, count=count, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        annotate_clock(context["tickets"])
+        counts = self.state_counts
         context["state_tabs"] = [
             {"value": value, "label": label, "count": counts.get(value, 0)}
             for value, label in TicketState.choices

@@ -1,0 +1,44 @@
+"""Choices too long to send: searched on the server instead.
+
+A province's office may filter tickets by any of 10,000 enterprises. Rendering them all made
+the ticket list's page heavy (hundreds of kilobytes) and slow (the query and the rendering
+grew with the registry). `ScopedSelect` renders a long choice (more than LARGE_CHOICES rows)
+as the selected option alone, with the address of the API list that searches the same scoped
+rows (`data-remote-url`); static/js/select.js asks it as the user types. Short choices stay a
+plain (locally searchable) select.
+
+Apps say which API searches their rows with `register_remote_search()` in AppConfig.ready(),
+so the core needs no import of theirs.
+"""
+
+from django import forms
+from django.urls import reverse
+
+LARGE_CHOICES = 200
+REMOTE_SEARCH: dict[str, tuple[str, str]] = {}  # model label -> (API list URL name, parameter)
+
+
+def register_remote_search(model, url_name: str, parameter: str = "q") -> None:
+    REMOTE_SEARCH[model._meta.label] = (url_name, parameter)
+
+
+class ScopedSelect(forms.Select):
+    def get_context(self, name, value, attrs):
+        iterator = self.choices
+        queryset = getattr(iterator, "queryset", None)
+        remote = REMOTE_SEARCH.get(queryset.model._meta.label) if queryset is not None else None
+        if remote is None or queryset[: LARGE_CHOICES + 1].count() <= LARGE_CHOICES:
+            return super().get_context(name, value, attrs)
+        url_name, parameter = remote
+        attrs = {**(attrs or {}), "data-remote-url": f"{reverse(url_name)}?{parameter}="}
+        chosen = [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
+        keys = [v for v in chosen if v.isdigit()]
+        limited = (
+            [("", iterator.field.empty_label)] if iterator.field.empty_label is not None else []
+        )
+        limited += [iterator.choice(obj) for obj in queryset.filter(pk__in=keys)]
+        self.choices = limited
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = iterator

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.views import AuditEventListView
 from notifications.health import healthz
 from supervision.urls import appraisal_urlpatterns, bulletin_urlpatterns
 from supervision.views.dashboard import DashboardView
@@ -25,6 +26,7 @@ urlpatterns = [
     path("bulletins/", include(bulletin_urlpatterns)),
     path("appraisals/", include(appraisal_urlpatterns)),
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("audit/", AuditEventListView.as_view(), name="audit-list"),
     path("", include("notifications.urls")),
     re_path(
         r"^calendar/(?P<token>[A-Za-z0-9_-]{1,64})\.ics$",

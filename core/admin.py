@@ -7,11 +7,14 @@ service instead of `Model.save()`.
 """
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import Profile, SubmissionToken, Unit
+from . import audit, services
+from .choices import AuditAction
+from .models import AuditEvent, Profile, SubmissionToken, Unit
 
 TRACKED_FIELDS = ("version", "updated_by", "created_at", "updated_at")
 
@@ -102,3 +105,70 @@ class ProfileAdmin(ReadOnlyAdmin):
 class SubmissionTokenAdmin(ReadOnlyAdmin):
     list_display = ("token", "user", "result_url", "created_at")
     search_fields = ("token", "user__username")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail: readable, never added to, changed or deleted here, not even by a
+    superuser (the office reads it at /audit/)."""
+
+    list_display = ("at", "actor_name", "action", "content_type", "object_repr", "ip_address")
+    list_filter = ("action", "content_type")
+    search_fields = ("actor_name", "object_repr", "note")
+    date_hierarchy = "at"
+    list_select_related = ("content_type",)
+
+
+# Django's user admin is where a superuser deactivates a login, changes its roles (groups) or sets
+# its password: those go into the audit trail like the portal's own services.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(UserAdmin):
+    AUDITED_FIELDS = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    )
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change:
+            before = audit.snapshot(User.objects.get(pk=obj.pk), self.AUDITED_FIELDS)
+        super().save_model(request, obj, form, change)
+        after = audit.snapshot(obj, self.AUDITED_FIELDS)
+        if before is None:
+            audit.record(request.user, AuditAction.CREATED, obj, audit.initial(after))
+            return
+        changes = audit.diff(before, after)
+        if not changes:
+            return
+        action = AuditAction.CHANGED
+        if "is_active" in changes:
+            action = AuditAction.ACTIVATED if obj.is_active else AuditAction.DEACTIVATED
+        audit.record(request.user, action, obj, changes)
+
+    def save_related(self, request, form, formsets, change):
+        old = services.user_role_names(form.instance) if change else []
+        super().save_related(request, form, formsets, change)
+        new = services.user_role_names(form.instance)
+        if old != new:
+            audit.record(
+                request.user, AuditAction.ROLE_CHANGED, form.instance, {"roles": [old, new]}
+            )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            target = User.objects.filter(pk=id).first()
+            if target is not None:
+                # The action only: never the new password or its hash.
+                audit.record(
+                    request.user, AuditAction.PASSWORD_RESET, target, note=_("后台设置密码")
+                )
+        return response

@@ -9,6 +9,7 @@ from django.core.exceptions import (
     FieldDoesNotExist,
     ValidationError,
 )
+from django.db import transaction
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.boundfield import BoundField
 from django.forms.utils import pretty_name
@@ -17,6 +18,8 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from . import audit
+from .choices import AuditAction
 from .idempotency import new_token
 from .services import password_reset_email_send
 from .validators import (
@@ -186,12 +189,27 @@ class PasswordResetRequestForm(PortalFormMixin, auth_forms.PasswordResetForm):
             password_reset_email_send(user=user)
 
 
-class PortalSetPasswordForm(PortalFormMixin, auth_forms.SetPasswordForm):
-    pass
+class AuditedPasswordMixin:
+    """Django's own password forms set the password; the audit trail records that it changed
+    (the action only, never the password or its hash) in the same transaction."""
+
+    audit_note = ""
+
+    def save(self, commit=True):
+        with transaction.atomic():
+            user = super().save(commit)
+            audit.record(user, AuditAction.PASSWORD_CHANGED, user, note=self.audit_note)
+        return user
 
 
-class PortalPasswordChangeForm(PortalFormMixin, auth_forms.PasswordChangeForm):
-    pass
+class PortalSetPasswordForm(AuditedPasswordMixin, PortalFormMixin, auth_forms.SetPasswordForm):
+    audit_note = gettext_lazy("通过重设链接设置")
+
+
+class PortalPasswordChangeForm(
+    AuditedPasswordMixin, PortalFormMixin, auth_forms.PasswordChangeForm
+):
+    audit_note = gettext_lazy("本人修改")
 
 
 class DateInput(forms.DateInput):

@@ -68,3 +68,8 @@ def may_revoke_api_token(user: User, target: User) -> Verdict:
     if not actor_for(user).is_office:
         return Verdict(False, str(_("只有督查室可以吊销他人的 API 令牌。")))
     return allow_if(not target.is_superuser, _("不能吊销系统管理员的 API 令牌。"))
+
+
+def may_read_audit(user: User) -> Verdict:
+    """The audit trail (/audit/ and the 操作记录 panels) is the office's."""
+    return allow_if(actor_for(user).is_office, _("只有督查室可以查看操作记录。"))

@@ -14,12 +14,14 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from .choices import Role, UnitKind
-from .models import Profile, Unit
+from .models import AuditEvent, Profile, Unit
+from .permissions import may_read_audit
 from .roles import actor_for
 
 NOTHING = Q(pk__in=[])
@@ -132,3 +134,25 @@ def api_token_is_expired(token: Token) -> bool:
 def api_token_for(*, user: User) -> Token | None:
     """The user's own API token (DRF keeps one per user), expired or not."""
     return Token.objects.filter(user=user).first()
+
+
+# --- The audit trail ----------------------------------------------------------------------------
+
+
+def audit_event_list(*, user: User) -> QuerySet[AuditEvent]:
+    """The audit trail, newest first: the whole of it for the office, nothing for anyone else.
+
+    The actor's profile and the content type come along (the page shows the name and the
+    object type's label, and labels the changes by the object's model), so the page's query
+    count does not grow with its rows.
+    """
+    qs = AuditEvent.objects.select_related("actor__profile", "content_type").order_by("-at", "-pk")
+    if not may_read_audit(user):
+        return qs.none()
+    return qs
+
+
+def audit_events_for(*, user: User, obj) -> QuerySet[AuditEvent]:
+    """One object's events (the 操作记录 panel of a plan, report or ticket)."""
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return audit_event_list(user=user).filter(content_type=content_type, object_id=str(obj.pk))

@@ -22,7 +22,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from .choices import Role
+from . import audit
+from .choices import AuditAction, Role
 from .locking import create_tracked, save_new_version, save_versioned
 from .models import Profile, Unit
 from .permissions import may_reset_password, may_revoke_api_token
@@ -38,10 +39,36 @@ def ensure_role_groups() -> dict[str, Group]:
     return {role.value: Group.objects.get_or_create(name=role.value)[0] for role in Role}
 
 
-def user_set_roles(*, user: User, roles: list[str]) -> None:
+def user_role_names(user: User) -> list[str]:
+    return sorted(user.groups.values_list("name", flat=True))
+
+
+def user_set_roles(*, user: User, roles: list[str], by: User | None = None) -> None:
+    """Give `user` exactly `roles`; a change is recorded in the audit trail (by `by`)."""
+    old = user_role_names(user) if user.pk else []
+    _apply_roles(user, roles)
+    new = sorted(str(role) for role in roles)
+    if old != new:
+        audit.record(
+            by, AuditAction.ROLE_CHANGED, user, {"roles": [old, new]}, object_repr=_person(user)
+        )
+
+
+def _apply_roles(user: User, roles: list[str]) -> None:
     groups = ensure_role_groups()
     user.groups.set([groups[role] for role in roles])
     forget_actor(user)
+
+
+def _person(user: User, name: str | None = None) -> str:
+    """How the audit trail names a person: 姓名（登录名）."""
+    if name is None:
+        name = Profile.objects.filter(user=user).values_list("name", flat=True).first()
+    return f"{name}（{user.get_username()}）" if name else user.get_username()
+
+
+# What the trail keeps of a person's profile and login when they change.
+PROFILE_AUDIT_FIELDS = ("name", "phone", "unit", "enterprise", "rank", "title")
 
 
 @transaction.atomic
@@ -121,8 +148,18 @@ def person_create(
         # Until the office sets a password or the person resets it, nobody can sign in as them.
         user.set_unusable_password()
     user.save()
-    user_set_roles(user=user, roles=roles)
-    return create_tracked(Profile, by=by, fields={"user": user, "name": name, **profile_fields})
+    _apply_roles(user, roles)
+    profile = create_tracked(Profile, by=by, fields={"user": user, "name": name, **profile_fields})
+    created = {
+        "username": user.get_username(),
+        "email": user.email,
+        "roles": sorted(str(role) for role in roles),
+        **audit.snapshot(profile, PROFILE_AUDIT_FIELDS),
+    }
+    audit.record(
+        by, AuditAction.CREATED, user, audit.initial(created), object_repr=_person(user, name)
+    )
+    return profile
 
 
 @transaction.atomic
@@ -143,9 +180,21 @@ def profile_update(
         _check_phone_free(fields["phone"], exclude_profile_id=profile.pk)
     if email is not None:
         email = clean_email(email)  # refused before anything is written
+    before = Profile.objects.select_related("user", "unit", "enterprise").get(pk=profile.pk)
+    old = {**audit.snapshot(before, PROFILE_AUDIT_FIELDS), "email": before.user.email}
     profile = save_versioned(profile, by=by, expected_version=expected_version, fields=fields)
     if email is not None:
         user_email_set(user=profile.user, email=email)
+    new = {**audit.snapshot(profile, PROFILE_AUDIT_FIELDS), "email": profile.user.email}
+    changes = audit.diff(old, new)
+    if changes:
+        audit.record(
+            by,
+            AuditAction.CHANGED,
+            profile.user,
+            changes,
+            object_repr=_person(profile.user, profile.name),
+        )
     return profile
 
 
@@ -228,6 +277,14 @@ def user_password_reset(*, user: User, by: User) -> PasswordResetResult:
     profile = Profile.objects.select_for_update().filter(user=user).first()
     if profile is not None:
         save_new_version(profile, by=by, update_fields=["version", "updated_by", "updated_at"])
+    # The action and how the person was told; never the password, its hash or the link.
+    audit.record(
+        by,
+        AuditAction.PASSWORD_RESET,
+        user,
+        note=_("已发送重设链接") if result.emailed_to else _("已设置临时密码"),
+        object_repr=_person(user, profile.name if profile else None),
+    )
     logger.info(
         "password of user %s reset by user %s (%s)",
         user.pk,
@@ -246,6 +303,8 @@ def api_token_issue(*, user: User) -> Token:
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
     logger.info("API token issued to user %s", user.pk)
+    # Who got a new token and when; never its key.
+    audit.record(user, AuditAction.TOKEN_CREATED, user, object_repr=_person(user))
     return token
 
 
@@ -259,10 +318,12 @@ def api_token_obtain(*, user: User) -> Token:
     return api_token_issue(user=user)
 
 
+@transaction.atomic
 def api_token_revoke(*, user: User, by: User) -> bool:
     """Delete `user`'s API token (core.permissions.may_revoke_api_token); False if none."""
     may_revoke_api_token(by, user).check()
     deleted, _rows = Token.objects.filter(user=user).delete()
     if deleted:
         logger.info("API token of user %s revoked by user %s", user.pk, by.pk)
+        audit.record(by, AuditAction.TOKEN_REVOKED, user, object_repr=_person(user))
     return bool(deleted)

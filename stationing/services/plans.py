@@ -9,6 +9,8 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.choices import AuditAction
 from core.locking import lock_for_edit, save_new_version
 
 from ..choices import ItemStatus, PlanState
@@ -26,10 +28,21 @@ SNAPSHOT_FIELDS = (*ITEM_FIELDS, "position")
 def work_plan_get_or_create(*, programme: Programme, enterprise, by: User | None) -> WorkPlan:
     if by is not None:
         may_write_plan(by, programme_id=programme.pk, enterprise_id=enterprise.pk).check()
-    plan, _created = WorkPlan.objects.get_or_create(
+    plan, created = WorkPlan.objects.get_or_create(
         programme=programme, enterprise=enterprise, defaults={"updated_by": by}
     )
+    if created:
+        audit.record(by, AuditAction.CREATED, plan, audit.initial(_audited(plan)))
     return plan
+
+
+def _audited(plan: WorkPlan) -> dict:
+    """What the audit trail compares of a plan: state, summary and the live items (title and
+    due date each; the version comparison page shows every field)."""
+    return {
+        **audit.snapshot(plan, ("state", "summary")),
+        "items": [f"{item['title']}（{item['due_date']}）" for item in _snapshot(plan)],
+    }
 
 
 def _lock_plan(plan: WorkPlan, expected_version: int | None) -> WorkPlan:
@@ -72,6 +85,7 @@ def work_plan_save_draft(
     current = _lock_plan(plan, expected_version)
     if current.state == PlanState.SUBMITTED:
         raise ValidationError(_("计划已报送待审批，审批前不能修改。"), code="locked")
+    before = _audited(current)
     cleaned_items = [_clean_item(data, index) for index, data in enumerate(items)]
     existing = {item.pk: item for item in current.items.filter(is_active=True)}
     kept = set()
@@ -84,7 +98,17 @@ def work_plan_save_draft(
             setattr(item, name, value)
         item.position = position
         item.updated_by = by
-        item.full_clean(exclude=["plan"])
+        try:
+            item.full_clean(exclude=["plan"])
+        except ValidationError as error:
+            # Next to the item's row and field, as _clean_item's own errors (NUL, a date
+            # out of range, text too long).
+            raise ValidationError(
+                {
+                    f"items.{position}.{name}": messages
+                    for name, messages in error.message_dict.items()
+                }
+            ) from None
         item.save()
         kept.add(item.pk)
     for item_id, item in existing.items():
@@ -100,6 +124,9 @@ def work_plan_save_draft(
     if current.state == PlanState.APPROVED:
         current.state = PlanState.DRAFT
     save_new_version(current, by=by)
+    changes = audit.diff(before, _audited(current))
+    if changes:
+        audit.record(by, AuditAction.CHANGED, current, changes)
     return current
 
 
@@ -138,9 +165,20 @@ def work_plan_submit(
         submitted_by=by,
         submitted_at=now,
     )
+    from_state = current.state
     current.state = PlanState.SUBMITTED
     current.first_submitted_at = current.first_submitted_at or now
     save_new_version(current, by=by)
+    audit.record(
+        by,
+        AuditAction.SUBMITTED,
+        current,
+        {
+            "state": [from_state, current.state],
+            "latest_number": [current.latest_number - 1, current.latest_number],
+        },
+        note=_("补录纸质报送") if at is not None else "",
+    )
     return current
 
 
@@ -154,10 +192,14 @@ def _decide(plan: WorkPlan, *, by: User | None, state: str, comment: str, at=Non
     version.decided_at = at or timezone.now()
     version.comment = comment
     version.save()
+    changes = {"state": [current.state, state]}
     current.state = state
     if state == PlanState.APPROVED:
+        changes["approved_number"] = [current.approved_number, version.number]
         current.approved_number = version.number
     save_new_version(current, by=by)
+    action = AuditAction.APPROVED if state == PlanState.APPROVED else AuditAction.RETURNED
+    audit.record(by, action, current, changes, note=comment)
     return current
 
 

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.choices import AuditAction
 from core.locking import lock_for_edit, save_new_version
 
 from .. import notices
@@ -236,6 +238,14 @@ def _validate_for_submit(report: ProgressReport) -> None:
         raise ValidationError(errors)
 
 
+def _audited_content(content: dict) -> dict:
+    """A report version's content as the audit trail compares it (items as 任务：进度%)."""
+    return {
+        **{name: content.get(name) for name in (*DRAFT_FIELDS, "problems")},
+        "items": [f"{row['title']}：{row['progress']}%" for row in content.get("items", [])],
+    }
+
+
 def report_content(report: ProgressReport) -> dict:
     """The frozen copy of a submitted report, readable after later versions replace it."""
     return {
@@ -289,6 +299,8 @@ def report_submit(
         current = _lock_report(report, expected_version)  # already locked: only compares
     _validate_for_submit(current)
     now = at or timezone.now()
+    from_state = current.state
+    previous = current.versions.filter(number=current.submission_count).first()
     lateness = report_submission_lateness(report=current, at=now)
     if not lateness.settled:
         current.first_submitted_at = now
@@ -297,13 +309,25 @@ def report_submit(
     current.submission_count += 1
     current.state = ReportState.SUBMITTED
     current.return_reason = "" if current.submission_count == 1 else current.return_reason
+    content = report_content(current)
     ProgressReportVersion.objects.create(
         report=current,
         number=current.submission_count,
-        content=report_content(current),
+        content=content,
         submitted_by=by,
         submitted_at=now,
         is_late=now > current.period.due_at,
+    )
+    changes = {"state": [from_state, current.state]}
+    if previous is not None:
+        # A resubmission after a return: what changed against the version handed in before.
+        changes.update(audit.diff(_audited_content(previous.content), _audited_content(content)))
+    audit.record(
+        by,
+        AuditAction.SUBMITTED,
+        current,
+        changes,
+        note=_("第 %(number)d 次报送") % {"number": current.submission_count},
     )
     for row in current.item_progress.select_related("item"):
         item_progress_from_report(item=row.item, progress=row.progress, status=row.status)
@@ -321,11 +345,19 @@ def report_review(
     current = _lock_report(report, None)
     if current.state != ReportState.SUBMITTED:
         raise ValidationError(_("只有已报送的报告才能审阅。"), code="state")
+    old_rating = current.rating
     current.rating = rating
     current.full_clean(exclude=["assignment", "period"])
     current.review_comment = comment.strip()
     current.reviewed_by = by
     current.reviewed_at = timezone.now()
+    audit.record(
+        by,
+        AuditAction.REVIEWED,
+        current,
+        {"state": [current.state, ReportState.REVIEWED], "rating": [old_rating, current.rating]},
+        note=current.review_comment,
+    )
     current.state = ReportState.REVIEWED
     save_new_version(current, by=by)
     notices.report_reviewed(current, by=by)
@@ -341,6 +373,13 @@ def report_return(*, report: ProgressReport, by: User | None, reason: str) -> Pr
     current = _lock_report(report, None)
     if current.state != ReportState.SUBMITTED:
         raise ValidationError(_("只有已报送的报告才能退回。"), code="state")
+    audit.record(
+        by,
+        AuditAction.RETURNED,
+        current,
+        {"state": [current.state, ReportState.RETURNED]},
+        note=reason.strip(),
+    )
     current.state = ReportState.RETURNED
     current.return_reason = reason.strip()
     current.returned_at = timezone.now()

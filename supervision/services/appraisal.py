@@ -71,6 +71,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.choices import AuditAction
 from core.dates import SHANGHAI, end_of_day, local_date
 from core.models import Profile
 from stationing.choices import PlanState, ReportRating, ReportState
@@ -822,6 +824,17 @@ def appraisal_run_create(
             run.state = AppraisalState.DRAFT
             run.finished_at = timezone.now()
             run.save()
+            audit.record(
+                by,
+                AuditAction.RAN,
+                run,
+                {
+                    "state": [AppraisalState.RUNNING, run.state],
+                    "as_of": [None, run.as_of],
+                    "cadre_count": [None, run.cadre_count],
+                },
+                note=run.reason,
+            )
     except BaseException:
         AppraisalRun.objects.filter(pk=run.pk, state=AppraisalState.RUNNING).delete()
         raise
@@ -839,10 +852,12 @@ def appraisal_publish(*, run: AppraisalRun, by: User | None) -> AppraisalRun:
             _("考核当前状态为“%(state)s”，不能发布。")
             % {"state": AppraisalState(current.state).label}
         )
+    from_state = current.state
     current.state = AppraisalState.PUBLISHED
     current.published_at = timezone.now()
     current.published_by = by
     current.save(update_fields=["state", "published_at", "published_by"])
+    audit.record(by, AuditAction.PUBLISHED, current, {"state": [from_state, current.state]})
     return current
 
 
@@ -862,9 +877,11 @@ def cadre_rate(
         stars = 0
     if not 1 <= stars <= 5:
         raise ValidationError({"stars": _("请选择1至5星。")})
-    return CadreRating.objects.create(
+    rating = CadreRating.objects.create(
         contact=by, cadre=cadre, programme=programme, stars=stars, comment=(comment or "").strip()
     )
+    audit.record(by, AuditAction.RATED, rating, {"stars": [None, stars]}, note=rating.comment)
+    return rating
 
 
 # --- Review requests (申请复核) ----------------------------------------------------------------
@@ -909,6 +926,7 @@ def review_request_create(*, result: CadreResult, by: User, reason: str) -> Resu
             )
     except IntegrityError as exc:
         raise AppraisalStateError(_("您已对该考核结果申请过复核，不能重复申请。")) from exc
+    audit.record(by, AuditAction.REVIEW_REQUESTED, review, note=reason)
     notices.appraisal_review_requested(review)
     return review
 
@@ -942,5 +960,12 @@ def review_request_answer(
     current.answered_by = by
     current.answered_at = timezone.now()
     current.save()
+    audit.record(
+        by,
+        AuditAction.ANSWERED,
+        current,
+        {"state": [ReviewState.OPEN, current.state]},
+        note=answer,
+    )
     notices.appraisal_review_answered(current)
     return current

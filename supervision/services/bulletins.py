@@ -34,6 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core import audit
+from core.choices import AuditAction
 from core.dates import end_of_day, local_date, start_of_day
 from core.locking import lock_for_edit, save_new_version
 from stationing.choices import ReportRating, ReportState
@@ -432,6 +434,7 @@ def bulletin_generate(
             bulletin.updated_by = by
             bulletin.full_clean()
             bulletin.save()
+            audit.record(by, AuditAction.CREATED, bulletin, {"title": [None, bulletin.title]})
             return bulletin
         bulletin = lock_for_edit(Bulletin.objects.all(), existing.pk, expected_version=None)
         previous = bulletin.facts.get("suggested", {})
@@ -487,10 +490,14 @@ def bulletin_update(
             Bulletin.objects.all(), bulletin.pk, expected_version=expected_version
         )
         _check_draft(current)
+        before = audit.snapshot(current, values)
         for name, value in values.items():
             setattr(current, name, value)
         current.full_clean()
         save_new_version(current, by=by)
+        changes = audit.diff(before, audit.snapshot(current, values))
+        if changes:
+            audit.record(by, AuditAction.CHANGED, current, changes)
     return current
 
 
@@ -526,8 +533,16 @@ def bulletin_publish(
         year = local_date(now).year
         current.sequence = next_sequence(current.programme_id, year)
         current.year = year
+        from_state = current.state
         current.state = BulletinState.PUBLISHED
         current.published_at = now
         current.published_by = by
         save_new_version(current, by=by)
+        audit.record(
+            by,
+            AuditAction.PUBLISHED,
+            current,
+            {"state": [from_state, current.state], "sequence": [None, current.sequence]},
+            note=current.number_label,
+        )
     return current

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import audit
+from core.choices import AuditAction
 from core.dates import end_of_day, local_date
 from core.locking import lock_for_edit, save_new_version
 from core.models import Unit
@@ -46,12 +48,52 @@ class TransitionError(ValidationError):
         super().__init__(message, code="state")
 
 
+# What the audit trail compares of a ticket before and after each step (the step's comment, the
+# answer or the reason, goes into the event's note).
+AUDIT_FIELDS = (
+    "state",
+    "level",
+    "responsible_unit",
+    "co_units",
+    "leader",
+    "owner",
+    "deadline",
+    "time_limit_days",
+    "satisfaction",
+    "is_urged",
+    "escalation_count",
+    "assignment_fixed",
+)
+AUDIT_ACTIONS = {
+    EventKind.ACCEPT: AuditAction.ACCEPTED,
+    EventKind.REJECT: AuditAction.REJECTED,
+    EventKind.ASSIGN: AuditAction.ASSIGNED,
+    EventKind.REASSIGN: AuditAction.ASSIGNED,
+    EventKind.OBJECT: AuditAction.OBJECTED,
+    EventKind.CONFIRM: AuditAction.CONFIRMED,
+    EventKind.HAND_OVER: AuditAction.HANDED_OVER,
+    EventKind.PROGRESS: AuditAction.PROGRESSED,
+    EventKind.REQUEST_EXTENSION: AuditAction.EXTENSION_REQUESTED,
+    EventKind.APPROVE_EXTENSION: AuditAction.EXTENSION_APPROVED,
+    EventKind.REFUSE_EXTENSION: AuditAction.EXTENSION_REFUSED,
+    EventKind.ANSWER: AuditAction.ANSWERED,
+    EventKind.RATE: AuditAction.RATED,
+    EventKind.REOPEN: AuditAction.CHANGED,
+    EventKind.ESCALATE: AuditAction.ESCALATED,
+    EventKind.URGE: AuditAction.URGED,
+    EventKind.WITHDRAW: AuditAction.WITHDRAWN,
+}
+
+
 def _lock(ticket: Ticket, expected_version: int | None = None) -> Ticket:
-    return lock_for_edit(
+    """The ticket row locked for a step; what the audit trail compares is noted as it was."""
+    locked = lock_for_edit(
         Ticket.objects.select_related("responsible_unit"),
         ticket.pk,
         expected_version=expected_version,
     )
+    locked._audit_before = audit.snapshot(locked, AUDIT_FIELDS)
+    return locked
 
 
 def _check_step(ticket: Ticket, by: User | None, name: str) -> permissions.Moment:
@@ -94,7 +136,24 @@ def _record(
     )
     if at is not None:
         _backfill_event(event, at)
+    _audit_step(ticket, kind=kind, by=by, comment=comment)
     return event
+
+
+def _audit_step(ticket: Ticket, *, kind: str, by: User | None, comment: str) -> None:
+    """Every step's audit event, written with its TicketEvent: old and new values of the fields
+    the step changed. The next step in the same transaction (受理并交办, a second 不满意's
+    escalation) compares against this one's result."""
+    after = audit.snapshot(ticket, AUDIT_FIELDS)
+    before = getattr(ticket, "_audit_before", None)
+    changes = audit.diff(before, after) if before is not None else {}
+    ticket._audit_before = after
+    note = comment
+    if kind == EventKind.REASSIGN:
+        note = (
+            f"{EventKind.REASSIGN.label}：{comment}" if comment else str(EventKind.REASSIGN.label)
+        )
+    audit.record(by, AUDIT_ACTIONS[kind], ticket, changes, note=note)
 
 
 def _backfill_event(event: TicketEvent, at: datetime.datetime) -> None:
@@ -263,6 +322,11 @@ def ticket_create(
     )
     if at is not None:
         _backfill_event(event, at)
+    raised = audit.snapshot(ticket, ("enterprise", "category", "title", "urgency", "state"))
+    note = ""
+    if at is not None:
+        note = _("补录：提出于 %(at)s") % {"at": f"{timezone.localtime(at):%Y-%m-%d %H:%M}"}
+    audit.record(by, AuditAction.CREATED, ticket, audit.initial(raised), note=note)
     notices.ticket_raised(ticket, event, by=by)
     return ticket
 

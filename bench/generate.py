@@ -503,11 +503,13 @@ class Generator:
                 )
                 snapshot.append(
                     {
+                        "id": item_id,
                         "area": area,
                         "title": title,
                         "target": target,
                         "owner": "驻企干部",
                         "due_date": due.isoformat(),
+                        "position": str(position),
                     }
                 )
                 ids.append(item_id)

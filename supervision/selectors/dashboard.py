@@ -41,7 +41,7 @@ from django.contrib.auth.models import User
 from django.db.models import (
     Count,
     Exists,
-    IntegerField,
+    F,
     Max,
     OuterRef,
     Q,
@@ -50,7 +50,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
 from core.dates import SHANGHAI, local_date
@@ -266,55 +266,58 @@ def report_figures(*, user: User, scope: Scope, now: datetime.datetime) -> dict:
 
 
 def report_trend(*, assignments: QuerySet, scope: Scope, now: datetime.datetime) -> list[dict]:
-    """Every period fallen due: owed, handed in, on time (one query, counts as subqueries)."""
-    covering = (
-        assignments.filter(start_date__lte=OuterRef("end"))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("start")))
+    """Every period fallen due: owed, handed in, on time.
+
+    Two grouped queries, not a count per period and stationing: the reports of the scope's
+    stationings grouped by period (handed in, on time), and the stationings that cover each
+    period. On a province (10,000 stationings, 26 periods) the correlated form took seconds.
+    """
+    periods = list(
+        ReportPeriod.objects.filter(programme=scope.programme, due_at__lt=now).order_by("number")
+    )
+    if not periods:
+        return []
+    scoped = assignments.order_by().values("pk")
+    reports = dict(
+        (row["period_id"], row)
+        for row in ProgressReport.objects.filter(
+            handed_in_q(), period__in=[p.pk for p in periods], assignment_id__in=scoped
+        )
         .order_by()
+        .values("period_id")
+        .annotate(handed_in=Count("pk"), on_time=Count("pk", filter=Q(is_late=False)))
     )
-
-    def count(qs):
-        # One programme: grouping by it gives the one count row.
-        counted = qs.values("programme_id").annotate(n=Count("pk")).values("n")[:1]
-        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-    handed = Q(
-        Exists(
-            ProgressReport.objects.filter(
-                handed_in_q(), assignment_id=OuterRef("pk"), period_id=OuterRef(OuterRef("pk"))
-            )
-        )
-    )
-    on_time = Q(
-        Exists(
-            ProgressReport.objects.filter(
-                handed_in_q(),
-                assignment_id=OuterRef("pk"),
-                period_id=OuterRef(OuterRef("pk")),
-                is_late=False,
-            )
-        )
-    )
-    rows = (
-        ReportPeriod.objects.filter(programme=scope.programme, due_at__lt=now)
+    owed = {
+        row["pk"]: row["owed"]
+        for row in ReportPeriod.objects.filter(pk__in=[p.pk for p in periods])
         .annotate(
-            owed=count(covering),
-            handed_in=count(covering.filter(handed)),
-            on_time=count(covering.filter(on_time)),
+            owed=Count(
+                "programme__assignments",
+                filter=Q(programme__assignments__in=scoped)
+                & Q(programme__assignments__start_date__lte=F("end"))
+                & (
+                    Q(programme__assignments__end_date__isnull=True)
+                    | Q(programme__assignments__end_date__gte=F("start"))
+                ),
+            )
         )
-        .order_by("number")
-    )
-    return [
-        {
-            "period": period,
-            "owed": period.owed,
-            "handed_in": period.handed_in,
-            "on_time": period.on_time,
-            "rate": ratio(period.handed_in, period.owed),
-            "on_time_rate": ratio(period.on_time, period.owed),
-        }
-        for period in rows
-    ]
+        .values("pk", "owed")
+    }
+    rows = []
+    for period in periods:
+        counted = reports.get(period.pk, {})
+        handed_in, on_time = counted.get("handed_in", 0), counted.get("on_time", 0)
+        rows.append(
+            {
+                "period": period,
+                "owed": owed.get(period.pk, 0),
+                "handed_in": handed_in,
+                "on_time": on_time,
+                "rate": ratio(handed_in, owed.get(period.pk, 0)),
+                "on_time_rate": ratio(on_time, owed.get(period.pk, 0)),
+            }
+        )
+    return rows
 
 
 # --- Tickets ------------------------------------------------------------------------------------
@@ -356,32 +359,67 @@ def _mean(values) -> Decimal | None:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"))
 
 
+def _rolled_up(rows: list[dict], key: str) -> list[dict]:
+    """Sum the (category, level) rows over the other key: counts add up."""
+    totals: dict = {}
+    for row in rows:
+        target = totals.setdefault(row[key], {key: row[key]})
+        for name, value in row.items():
+            if name not in ("category", "level"):
+                target[name] = target.get(name, 0) + value
+    return list(totals.values())
+
+
+def _working_days_by_unit(tickets: QuerySet) -> tuple[dict[int, list[int]], list[int]]:
+    """Working days from assignment to answer, per responsible unit and overall.
+
+    Grouped in SQL by unit and the two local dates (many tickets share them), then counted on
+    a running index of working days, so the time grows with the days spanned, not the rows.
+    """
+    pairs = list(
+        tickets.filter(assigned_at__isnull=False, answered_at__isnull=False)
+        .annotate(
+            assigned_day=TruncDate("assigned_at", tzinfo=SHANGHAI),
+            answered_day=TruncDate("answered_at", tzinfo=SHANGHAI),
+        )
+        .values_list("responsible_unit_id", "assigned_day", "answered_day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    days: dict[int, list[int]] = defaultdict(list)
+    all_days: list[int] = []
+    if not pairs:
+        return days, all_days
+    first = min(min(a, b) for _unit, a, b, _n in pairs)
+    last = max(max(a, b) for _unit, a, b, _n in pairs)
+    calendar = WorkCalendar.load(first.year, last.year)
+    index, running, day = {}, 0, first
+    while day <= last:
+        running += calendar.is_workday(day)
+        index[day] = running
+        day += datetime.timedelta(days=1)
+    for unit_id, assigned_day, answered_day, n in pairs:
+        span = index[answered_day] - index[assigned_day]
+        days[unit_id].extend([span] * n)
+        all_days.extend([span] * n)
+    return days, all_days
+
+
 def ticket_figures(*, user: User, scope: Scope, now: datetime.datetime) -> dict:
     tickets = scope_tickets(user=user, scope=scope).order_by()
     counts = _ticket_counts(now)
-    result = _with_rates(tickets.aggregate(**counts))
-    result["by_category"] = [
-        _with_rates(row)
-        for row in tickets.values("category").annotate(**counts).order_by("-raised")
-    ]
-    result["by_level"] = [
-        _with_rates(row) for row in tickets.values("level").annotate(**counts).order_by("level")
-    ]
-    # Working days from assignment to answer (the calendar loaded once).
-    spans = list(
-        tickets.filter(assigned_at__isnull=False, answered_at__isnull=False).values_list(
-            "responsible_unit_id", "assigned_at", "answered_at"
-        )
+    # One pass over the tickets for the totals, the categories and the levels.
+    cells = list(tickets.values("category", "level").annotate(**counts).order_by())
+    names = list(counts)
+    result = _with_rates({name: sum(row[name] for row in cells) for name in names})
+    result["by_category"] = sorted(
+        (_with_rates(row) for row in _rolled_up(cells, "category")),
+        key=lambda row: -row["raised"],
     )
-    days: dict[int, list[int]] = defaultdict(list)
-    all_days = []
-    if spans:
-        years = [local_date(moment).year for _unit, *moments in spans for moment in moments]
-        calendar = WorkCalendar.load(min(years), max(years))
-        for unit_id, assigned_at, answered_at in spans:
-            n = calendar.working_days_between(local_date(assigned_at), local_date(answered_at))
-            days[unit_id].append(n)
-            all_days.append(n)
+    result["by_level"] = sorted(
+        (_with_rates(row) for row in _rolled_up(cells, "level")), key=lambda row: row["level"]
+    )
+    days, all_days = _working_days_by_unit(tickets)
     result["mean_days"] = _mean(all_days)
     result["departments"] = department_figures(tickets=tickets, scope=scope, days=days, now=now)
     result["weekly"] = weekly_trend(tickets=tickets, now=now)

@@ -28,6 +28,7 @@ from .plans import (
 )
 from .reports import (
     HANDED_IN_STATES,
+    MATRIX_ORDER,
     Matrix,
     MatrixReport,
     MatrixRow,
@@ -50,6 +51,7 @@ from .reports import (
 from .todo import PeriodTodo, StationingTodo, cadre_stationing_todo
 
 __all__ = [
+    "MATRIX_ORDER",
     "UnitMissing",
     "latest_due_periods",
     "missing_reports_by_unit",

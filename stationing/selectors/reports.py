@@ -203,6 +203,10 @@ class Matrix:
         return sum(row.missed for row in self.rows)
 
 
+# The matrix's rows: by dispatching unit (the unit tree's order), then cadre, then enterprise.
+MATRIX_ORDER = ("cadre__unit__tree_key", "cadre__sort_key", "enterprise__sort_key", "pk")
+
+
 def submission_matrix(
     *, user: User, programme: Programme, assignments: QuerySet | None = None, now=None
 ) -> Matrix:
@@ -214,11 +218,7 @@ def submission_matrix(
     now = timezone.localtime(now or timezone.now())
     if assignments is None:
         assignments = assignment_list(user=user)
-    assignments = list(
-        assignments.filter(programme=programme).order_by(
-            "cadre__unit__tree_key", "cadre__sort_key", "enterprise__sort_key", "pk"
-        )
-    )
+    assignments = list(assignments.filter(programme=programme).order_by(*MATRIX_ORDER))
     periods = list(programme.periods.filter(start__lte=now.date()).order_by("number"))
     # Only what a cell shows, as plain tuples: a city's matrix holds tens of thousands of reports.
     reports = {

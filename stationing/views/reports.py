@@ -9,6 +9,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -47,6 +48,7 @@ from ..permissions import (
     may_write_report,
 )
 from ..selectors import (
+    MATRIX_ORDER,
     assignment_covers,
     assignment_list,
     latest_due_periods,
@@ -370,6 +372,9 @@ class ReportDecisionView(PortalLoginRequiredMixin, View):
 MATRIX_FILTERS = ("unit", "work_group", "region")
 
 
+MATRIX_PAGE_SIZE = 200
+
+
 class ProgrammeMatrixView(OfficeOrLeaderRequiredMixin, TemplateView):
     """Who has reported: assignments by dispatching unit × periods, the truancy list, exports."""
 
@@ -383,10 +388,18 @@ class ProgrammeMatrixView(OfficeOrLeaderRequiredMixin, TemplateView):
             request=request,
         )
         assignments = self.filterset.qs if self.filterset.is_valid() else self.filterset.queryset
+        export = request.GET.get("export")
+        self.page_obj = None
+        if export not in ("matrix", "truancy"):
+            # A province has 10,000 stationings: the page shows them MATRIX_PAGE_SIZE at a time,
+            # in the matrix's order; the exports still hold every row.
+            keys = assignments.filter(programme=self.programme).order_by(*MATRIX_ORDER)
+            paginator = Paginator(keys.values_list("pk", flat=True), MATRIX_PAGE_SIZE)
+            self.page_obj = paginator.get_page(request.GET.get("page"))
+            assignments = assignments.filter(pk__in=list(self.page_obj.object_list))
         self.matrix = submission_matrix(
             user=request.user, programme=self.programme, assignments=assignments
         )
-        export = request.GET.get("export")
         if export in ("matrix", "truancy"):
             if export == "matrix":
                 content, name = matrix_workbook(self.matrix), _("报送情况")
@@ -417,6 +430,8 @@ class ProgrammeMatrixView(OfficeOrLeaderRequiredMixin, TemplateView):
             },
             query=query.urlencode(),
             status_labels=dict(PeriodStatus.choices),
+            page_obj=self.page_obj,
+            paged=self.page_obj is not None and self.page_obj.has_other_pages(),
         )
         return context
 

@@ -1,8 +1,10 @@
 import datetime
+import io
 
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from core.dates import SHANGHAI
 from stationing.choices import PeriodStatus
@@ -13,6 +15,7 @@ from stationing.services import (
     report_save_draft,
     report_submit,
 )
+from stationing.views import reports as report_views
 from tests.factories import AssignmentFactory, ProfileFactory, UserFactory
 
 NOW = datetime.datetime(2026, 4, 25, 12, tzinfo=SHANGHAI)  # periods 1-3 due, 4 open
@@ -81,3 +84,33 @@ def test_matrix_queries_do_not_grow_with_rows(world, periods):
         matrix = submission_matrix(user=world.office, programme=world.programme, now=NOW)
     assert len(matrix.rows) == 30
     assert len(many) == len(few)
+
+
+def test_the_matrix_page_shows_a_page_of_rows_and_exports_them_all(
+    world, periods, client, monkeypatch
+):
+    """A province's programme has 10,000 stationings: the page shows MATRIX_PAGE_SIZE of them
+    in the matrix's order, says how many there are, and the export keeps every row."""
+    for n in range(3):  # five stationings in all
+        cadre = ProfileFactory(
+            user=UserFactory(roles=["cadre"]), unit=world.dev_bureau, phone=f"1370000{n:04d}"
+        )
+        AssignmentFactory(programme=world.programme, cadre=cadre, enterprise=world.ent_b)
+    monkeypatch.setattr(report_views, "MATRIX_PAGE_SIZE", 2)
+    client.force_login(world.office)
+    url = f"/programmes/{world.programme.pk}/reports/"
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get(url, {"page": page})
+        assert response.status_code == 200
+        rows = response.context["matrix"].rows
+        assert len(rows) == (2 if page < 3 else 1)
+        seen += [row.assignment.pk for row in rows]
+        assert "共 5 个驻企安排" in response.content.decode()
+    everyone = submission_matrix(user=world.office, programme=world.programme)
+    assert seen == [row.assignment.pk for row in everyone.rows]
+    export = client.get(url, {"export": "matrix"})
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    names = [row.assignment.cadre.name for row in everyone.rows]
+    assert sorted(cell.value for cell in sheet["B"] if cell.value in names) == sorted(names)

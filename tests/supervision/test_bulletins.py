@@ -478,7 +478,8 @@ def test_api_drafts_edits_and_publishes(scene, at, api):
     cadre = api(scene.cadre_a)
     assert cadre.get(detail).status_code == 404
     assert cadre.get(url).json()["count"] == 0
-    assert at(DRAFTED_AT, cadre.post, url, {"period": scene.periods[3].pk}).status_code == 400
+    # Refused before the body is read (supervision.permissions.may_edit_bulletins): 403.
+    assert at(DRAFTED_AT, cadre.post, url, {"period": scene.periods[3].pk}).status_code == 403
 
     publish = reverse("api-bulletin-publish", args=[body["id"]])
     done = at(sh(2026, 4, 20, 9), office.post, publish, {"version": patched.json()["version"]})

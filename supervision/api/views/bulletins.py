@@ -33,6 +33,7 @@ from supervision.api.serializers.bulletins import (
 )
 from supervision.filtersets import BulletinFilterSet
 from supervision.models import Bulletin
+from supervision.permissions import may_edit_bulletins
 from supervision.selectors import bulletin_list
 from supervision.services import bulletin_generate, bulletin_publish, bulletin_update
 from supervision.views.bulletins import PRINT_TEMPLATE, bulletin_filename, document_context
@@ -105,6 +106,8 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={201: BulletinSerializer, **WRITE_RESPONSES},
     )
     def create(self, request, *args, **kwargs):
+        # Who may write is answered before what was sent: a refused user gets 403, never 400.
+        may_edit_bulletins(request.user).check()
         data = self.validated(BulletinGenerateSerializer)
         existed = Bulletin.objects.filter(period=data["period"]).exists()
         with service_errors():
@@ -122,6 +125,7 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     )
     def update(self, request, *args, **kwargs):
         bulletin = self.get_object()
+        may_edit_bulletins(request.user, bulletin.programme).check()
         data = self.validated(BulletinUpdateSerializer)
         version = data.pop("version")
         fields = {
@@ -155,6 +159,7 @@ class BulletinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def publish(self, request, pk=None):
         bulletin = self.get_object()
+        may_edit_bulletins(request.user, bulletin.programme).check()
         data = self.validated(BulletinPublishSerializer)
         with service_errors():
             bulletin = bulletin_publish(

@@ -49,6 +49,7 @@ from .selectors import (
     audit_event_list,
 )
 from .services import api_token_issue, api_token_revoke
+from .widgets import fast_select
 
 
 class PortalLoginRequiredMixin(LoginRequiredMixin):
@@ -143,6 +144,7 @@ class FilteredListMixin(PortalLoginRequiredMixin):
             if name in self.hidden_filters:
                 field.widget = HiddenInput()
                 continue
+            field.widget = fast_select(field.widget)
             css = widget_css_class(field.widget)
             field.widget.attrs["class"] = SMALL_CSS.get(css, css)
         # An invalid filter value (e.g. a region id that does not exist) shows the field error

@@ -6,8 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The portal's code, for bandit.
 APPS := config core notifications enterprises stationing projects supervision
-# Enterprises created by `make bench`.
-N ?= 2000
+# `make bench SCALE=province`: city (1,000 enterprises) or province (10,000).
+SCALE ?= city
 
 .DEFAULT_GOAL := help
 .PHONY: help install migrate seed run test lint format messages vendor bench clean
@@ -58,8 +58,8 @@ messages: install ## Refresh the English catalogue from the source and compile i
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static --ignore=var --ignore=tests --ignore=test-artifacts
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
-bench: install ## Time the enterprise list page and API with N=2000 enterprises (throwaway DB)
-	$(PY) -m tests.bench --n $(N)
+bench: install ## Build a city (SCALE=province: a province) in a throwaway PostgreSQL database and time the portal on it
+	$(PY) manage.py bench --scale $(SCALE)
 
 vendor: ## Refresh static/vendor from the npm registry (see static/vendor/VERSIONS.md)
 	rm -rf var/npm && mkdir -p var/npm && cd var/npm && npm init -y >/dev/null && npm install --silent bootstrap@5.3.9 htmx.org@2.0.11 echarts@5.6.0 tom-select@2.6.2 axe-core@4.14.1

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
+from django_filters.filters import FilterMethod
 
 from .choices import AuditAction
 from .forms import DateInput
@@ -36,8 +37,29 @@ class ScopedModelChoiceField(ModelChoiceField):
             raise
 
 
+class ScopedFilterMethod(FilterMethod):
+    """A filter `method` is never handed NO_MATCH (it would meet a query as an id)."""
+
+    def __call__(self, qs, value):
+        if value is NO_MATCH:
+            return qs.none()
+        return super().__call__(qs, value)
+
+
 class ScopedModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = ScopedModelChoiceField
+
+    @property
+    def method(self):
+        return self._method
+
+    @method.setter
+    def method(self, value):
+        # As django-filters' own setter, with a method that also knows NO_MATCH.
+        self._method = value
+        self.__dict__.pop("filter", None)
+        if value is not None:
+            self.filter = ScopedFilterMethod(self)
 
     def filter(self, qs, value):
         if value is NO_MATCH:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from . import audit
 from .choices import AuditAction
 from .idempotency import new_token
+from .inputs import bound_form_field
 from .services import password_reset_email_send
 from .validators import (
     EMAIL_MAX_LENGTH,
@@ -135,9 +136,10 @@ class PortalFormMixin:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             self._prompt_empty_choice(field)
+            label = str(field.label) if field.label else pretty_name(name)
+            bound_form_field(field, label)
             if field.widget.is_hidden:
                 continue
-            label = str(field.label) if field.label else pretty_name(name)
             for key, message in named_messages(field, label).items():
                 default = _framework_message(field, key)
                 if default is not None and field.error_messages.get(key) is default:

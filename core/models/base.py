@@ -7,11 +7,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..inputs import CleanInputMixin
 from ..ordering import SORT_KEY_LENGTH, natural_key
 
 
-class TrackedModel(models.Model):
-    """Creation and change times plus a version counter.
+class TrackedModel(CleanInputMixin):
+    """Creation and change times plus a version counter; full_clean refuses NUL in text and
+    dates out of range (core.inputs).
 
     `version` is bumped on every save through the services; an edit form carries the version it
     was loaded with, and a save whose version no longer matches is refused (see locking.py).

@@ -19,6 +19,7 @@ from django.views.generic import DetailView
 
 from core import services as core_services
 from core.exports import Column
+from core.inputs import parse_id
 from core.permissions import may_reset_password
 from core.roles import actor_for
 from core.views import (
@@ -395,9 +396,9 @@ class AssignmentCreateView(ProgrammeChildMixin, ServiceFormView):
         if initial["start_date"] > self.programme.end_date:
             initial["start_date"] = self.programme.start_date
         for name in ("cadre", "enterprise", "work_group"):
-            value = self.request.GET.get(name, "")
-            if value.isdigit():
-                initial[name] = int(value)
+            value = parse_id(self.request.GET.get(name))
+            if value is not None:
+                initial[name] = value
         return initial
 
     def perform(self, form):

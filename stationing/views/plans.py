@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.exports import Column
+from core.inputs import parse_id
 from core.locking import StaleEditError
 from core.views import (
     FilteredListView,
@@ -175,11 +176,8 @@ class PlanDetailView(PortalLoginRequiredMixin, TemplateView):
         )
         diff = None
         by_number = {v.number: v for v in versions}
-        try:
-            a = by_number.get(int(self.request.GET.get("a", 0)))
-            b = by_number.get(int(self.request.GET.get("b", 0)))
-        except ValueError:
-            a = b = None
+        a = by_number.get(parse_id(self.request.GET.get("a")))
+        b = by_number.get(parse_id(self.request.GET.get("b")))
         if a is None and b is None and len(versions) >= 2:
             a, b = versions[1], versions[0]
         if a is not None and b is not None and a != b:

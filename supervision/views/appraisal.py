@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from core.exports import Column, add_sheet, workbook_to_bytes
 from core.forms import apply_validation_error
 from core.idempotency import AlreadySubmitted, claim_token, previous_submission, record_result
+from core.inputs import parse_id
 from core.models import Profile, SubmissionToken
 from core.permissions import is_office_or_leader
 from core.roles import actor_for
@@ -412,9 +413,7 @@ class AppraisalCompareView(RunMixin, PortalLoginRequiredMixin, TemplateView):
         others = context["other_runs"]
         chosen = self.request.GET.get("with", "")
         if chosen:
-            if not chosen.isdigit():
-                raise Http404
-            other = next((r for r in others if r.pk == int(chosen)), None)
+            other = next((r for r in others if r.pk == parse_id(chosen)), None)
             if other is None:
                 raise Http404
         else:

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.forms import apply_validation_error
+from core.inputs import parse_id
 from core.views import OfficeRequiredMixin
 
 from .. import selectors, services
@@ -26,8 +27,9 @@ class CalendarSettingsView(OfficeRequiredMixin, TemplateView):
     def year(self) -> int:
         value = str(self.year_override or self.request.GET.get("year", ""))
         today = timezone.localdate()
-        if value.isdigit() and 2000 <= int(value) <= 2100:
-            return int(value)
+        year = parse_id(value)
+        if year is not None and 2000 <= year <= 2100:
+            return year
         return today.year
 
     def get_context_data(self, day_form=None, editing=None, category_forms=None, **kwargs):
@@ -35,12 +37,9 @@ class CalendarSettingsView(OfficeRequiredMixin, TemplateView):
         user = self.request.user
         year = self.year()
         today = timezone.localdate()
-        if editing is None and self.request.GET.get("edit", "").isdigit():
-            editing = (
-                selectors.calendar_day_list(year=year)
-                .filter(pk=int(self.request.GET["edit"]))
-                .first()
-            )
+        edit = parse_id(self.request.GET.get("edit"))
+        if editing is None and edit is not None:
+            editing = selectors.calendar_day_list(year=year).filter(pk=edit).first()
         if day_form is None:
             initial = (
                 {

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from core.inputs import parse_id
 from core.views import OfficeOrLeaderRequiredMixin
 from projects.choices import Colour as ProjectColour
 from projects.choices import Stage
@@ -85,9 +86,10 @@ class DashboardView(OfficeOrLeaderRequiredMixin, TemplateView):
         programmes = programme_list(user=user)
         chosen = self.request.GET.get("programme", "")
         if chosen:
-            if not chosen.isdigit():
+            pk = parse_id(chosen)
+            if pk is None:
                 raise Http404
-            programme = programmes.filter(pk=chosen).first()
+            programme = programmes.filter(pk=pk).first()
             if programme is None:
                 raise Http404
         else:

@@ -27,6 +27,7 @@ from core.choices import Role
 from core.dates import local_date
 from core.exports import Column
 from core.forms import apply_validation_error
+from core.inputs import parse_id
 from core.permissions import is_office
 from core.roles import actor_for
 from core.selectors import unit_list
@@ -382,9 +383,10 @@ class TicketCreateView(RoleRequiredMixin, ServiceFormView):
         value = self.request.GET.get("enterprise", "")
         if not value:
             return None
-        if not value.isdigit():
+        pk = parse_id(value)
+        if pk is None:
             raise Http404
-        return get_object_or_404(self.enterprises, pk=int(value))
+        return get_object_or_404(self.enterprises, pk=pk)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

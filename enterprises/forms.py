@@ -1,6 +1,7 @@
 """Forms for the enterprise pages. They render and pre-validate; services do the writes."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import (
@@ -63,6 +64,11 @@ class EnterpriseForm(PortalModelForm):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = territory_regions(user)
         self.fields["credit_code"].help_text = _("18位，字母请用大写；系统会核对末位校验码。")
+        # Its length is checked once normalised (clean_credit_code, then the model), as the
+        # API and the import do: "9144 0300 …" copied from a licence is 18 characters.
+        code = self.fields["credit_code"]
+        code.validators = [v for v in code.validators if not isinstance(v, MaxLengthValidator)]
+        code.widget.attrs["maxlength"] = 30
 
     def clean_credit_code(self):
         # Typed in lower case on a phone or pasted with spaces: the same code.

@@ -1,10 +1,13 @@
 """Enterprises, the cadre's surveys of them and their monthly economic figures."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import non_negative_errors
 from core.models import NaturallyOrdered, TrackedModel
 from core.validators import EMAIL_MAX_LENGTH, mobile_validator, validate_email_address
 
@@ -106,6 +109,14 @@ class EnterpriseSurvey(TrackedModel):
     def __str__(self):
         return f"{self.enterprise} {self.surveyed_on}"
 
+    def clean(self):
+        # Figures a survey records are never below zero; profit and tax may be a loss.
+        errors = non_negative_errors(self, ("fixed_assets", "output_value", "sales"))
+        if self.surveyed_on and self.surveyed_on > timezone.localdate():
+            errors["surveyed_on"] = _("调研日期不能晚于今天。")
+        if errors:
+            raise ValidationError(errors)
+
 
 class IndicatorReport(TrackedModel):
     """One month of an enterprise's economic figures (当月数, 万元), one row per month."""
@@ -148,6 +159,13 @@ class IndicatorReport(TrackedModel):
 
     def __str__(self):
         return f"{self.enterprise} {self.month:%Y-%m}"
+
+    def clean(self):
+        # Output, revenue, tax and investment are never below zero; value added and profit
+        # may be (a loss-making month).
+        errors = non_negative_errors(self, ("output_value", "revenue", "tax", "investment"))
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def profit_tax(self):

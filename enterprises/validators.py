@@ -5,6 +5,9 @@ registration authority (1), organisation type (1), administrative division (6 di
 organisation code (9) and a check character computed from the first 17 with fixed weights.
 """
 
+import re
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -14,8 +17,10 @@ FORBIDDEN_LETTERS = "IOSVZ"
 
 
 def normalize_credit_code(value: str) -> str:
-    """Upper-case and strip, so codes typed on a phone or pasted from a document compare equal."""
-    return (value or "").strip().upper()
+    """Full-width characters folded, every space removed (also inside: "9144 0300 …" as
+    printed on a licence) and upper-cased, so codes typed on a phone, pasted from a document
+    or imported from Excel compare equal. The page, the API and the import all call this."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
 
 
 def credit_code_check_character(first17: str) -> str:

@@ -39,23 +39,20 @@ class ReportForm(PortalForm):
 
 
 def read_item_progress(data, item_ids) -> list[dict]:
-    """item-<id>-progress / -status / -note inputs -> the service's item_progress list."""
+    """item-<id>-progress / -status / -note inputs -> the service's item_progress list.
+
+    Values go to the service as typed: it refuses a progress outside 0-100 or not a number
+    (never clamped), an unknown status and NUL, with the same messages as the API."""
     entries = []
-    statuses = set(ItemStatus.values)
     for item_id in item_ids:
         raw = data.get(f"item-{item_id}-progress")
         if raw is None:
             continue
-        try:
-            progress = min(max(int(raw or 0), 0), 100)
-        except ValueError:
-            progress = 0
-        status = data.get(f"item-{item_id}-status")
         entries.append(
             {
                 "item": item_id,
-                "progress": progress,
-                "status": status if status in statuses else ItemStatus.IN_PROGRESS,
+                "progress": raw.strip() or "0",
+                "status": data.get(f"item-{item_id}-status") or ItemStatus.IN_PROGRESS,
                 "note": data.get(f"item-{item_id}-note", ""),
             }
         )

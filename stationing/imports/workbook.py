@@ -15,6 +15,7 @@ run_import():
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -73,8 +74,17 @@ NOTES_SHEETS = {"填写说明", "说明", "使用说明", "可选值"}
 TOTAL_MARKS = {"合计", "总计", "小计", "全市合计", "全县合计"}
 HEADER_SCAN_ROWS = 10
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+# Limits read from the archive's own table before anything is unpacked (a zip bomb is a
+# few kilobytes that unpack to gigabytes). A 20,000-row sheet unpacks to about 15 MB and
+# compresses about 10:1; a bomb compresses hundreds or thousands to one.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_MEMBER_BYTES = 60 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM = 1024 * 1024  # small members may compress very well (empty sheets)
 MAX_ZIP_ENTRIES = 5000
+# A worksheet's <dimension ref="A1:K20001"/> sits in its first bytes.
+DIMENSION_SCAN_BYTES = 4096
+DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([^\"]*)\"")
 
 
 def max_rows() -> int:
@@ -125,17 +135,82 @@ def check_xlsx(source) -> None:
         source.seek(0)
         with zipfile.ZipFile(source) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            names = {entry.filename for entry in entries}
+            if "[Content_Types].xml" not in names or not any(
+                name.startswith("xl/") for name in names
+            ):
+                raise ImportFileError(
+                    _("文件不是 Excel 工作簿（.xlsx）。Word 文档、压缩包等其他文件不能导入。")
+                )
+            check_archive_sizes(entries)
+            check_declared_rows(archive, entries)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise ImportFileError(_("无法读取该 Excel 文件，它可能已损坏。")) from None
     finally:
         source.seek(0)
-    names = {entry.filename for entry in entries}
-    if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f}"
+
+
+def check_archive_sizes(entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse by the zip's central directory alone: too many members, too much unpacked in all
+    or in one member, or a member packed far tighter than any spreadsheet."""
+    too_big = _("文件解压后约 %(size)s MB，超过上限 %(max)s MB，请拆分成几个文件分批导入。")
+    total = sum(entry.file_size for entry in entries)
+    if len(entries) > MAX_ZIP_ENTRIES:
         raise ImportFileError(
-            _("文件不是 Excel 工作簿（.xlsx）。Word 文档、压缩包等其他文件不能导入。")
+            _("文件包含 %(count)s 个部件，超过上限 %(max)s 个，不是正常的 Excel 工作簿。")
+            % {"count": len(entries), "max": MAX_ZIP_ENTRIES}
         )
-    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-        raise ImportFileError(_("文件内容过大，请拆分成几个文件分批导入。"))
+    if total > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            too_big % {"size": _megabytes(total), "max": _megabytes(MAX_UNPACKED_BYTES)}
+        )
+    for entry in entries:
+        if entry.file_size > MAX_MEMBER_BYTES:
+            raise ImportFileError(
+                too_big % {"size": _megabytes(entry.file_size), "max": _megabytes(MAX_MEMBER_BYTES)}
+            )
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size >= RATIO_CHECKED_FROM and ratio > MAX_COMPRESSION_RATIO:
+            raise ImportFileError(
+                _(
+                    "文件中“%(member)s”的压缩比为 %(ratio)d:1，远超正常 Excel 文件"
+                    "（上限 %(max)d:1），不能导入。请在 Excel 中打开并重新保存后再试。"
+                )
+                % {"member": entry.filename, "ratio": ratio, "max": MAX_COMPRESSION_RATIO}
+            )
+
+
+def declared_rows(head: bytes) -> int | None:
+    """The last row a worksheet's <dimension ref="A1:K200"/> declares, if it has one."""
+    match = DIMENSION_RE.search(head)
+    if match is None:
+        return None
+    rows = re.findall(rb"[0-9]+", match.group(1))
+    return int(rows[-1]) if rows else None
+
+
+def check_declared_rows(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse a worksheet whose declared size is far beyond the row limit, reading only the
+    first bytes of each sheet (openpyxl would read every row before the limit is counted)."""
+    limit = max_rows() + HEADER_SCAN_ROWS + 1000
+    for entry in entries:
+        name = entry.filename
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        with archive.open(entry) as member:
+            rows = declared_rows(member.read(DIMENSION_SCAN_BYTES))
+        if rows is not None and rows > limit:
+            raise ImportFileError(
+                _(
+                    "文件中有工作表声明了 %(rows)s 行，超过上限 %(max)s 行，"
+                    "请拆分成几个文件分批导入。"
+                )
+                % {"rows": rows, "max": max_rows()}
+            )
 
 
 def open_workbook(source):

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.exports import append_row
 from core.selectors import territory_regions
 from stationing.selectors import cadre_unit_list, programme_list
 
@@ -179,7 +180,8 @@ def _reference_lists(sheet, kinds: list[SheetKind], user) -> None:
         sheet.append([title])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         for value in values or [_("（暂无）")]:
-            sheet.append(["", value])
+            # Names people typed: text that would start a formula is written as text.
+            append_row(sheet, ["", value])
 
 
 def template_bytes(kinds: list[SheetKind], *, user=None) -> bytes:

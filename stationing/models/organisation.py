@@ -55,9 +55,37 @@ class Programme(NaturallyOrdered, TrackedModel):
     def __str__(self):
         return self.name
 
+    # A programme runs about a year; these bounds only stop typing slips (20 years, a due
+    # delay of 300 days) from generating hundreds of periods or dates past the calendar.
+    MAX_YEARS = 10
+    MAX_REPORT_DUE_DAYS = 60
+    MAX_PLAN_DUE_DAYS = 90
+
     def clean(self):
+        errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("结束日期不能早于开始日期。")})
+            errors["end_date"] = _("结束日期不能早于开始日期。")
+        elif (
+            self.start_date
+            and self.end_date
+            and self.end_date.year - self.start_date.year > (self.MAX_YEARS)
+        ):
+            errors["end_date"] = _("驻企批次最长 %(years)d 年，请检查结束日期。") % {
+                "years": self.MAX_YEARS
+            }
+        limits = (
+            ("report_due_days", self.MAX_REPORT_DUE_DAYS),
+            ("plan_due_days", self.MAX_PLAN_DUE_DAYS),
+        )
+        for name, most in limits:
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= most:
+                errors[name] = _("“%(field)s”须在 0 到 %(max)d 之间。") % {
+                    "field": self._meta.get_field(name).verbose_name,
+                    "max": most,
+                }
+        if errors:
+            raise ValidationError(errors)
 
 
 class WorkGroup(NaturallyOrdered, TrackedModel):

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.inputs import CleanInputMixin
 from core.models.base import TrackedModel
 
 from ..choices import ItemStatus, ReportRating, ReportState
@@ -103,7 +104,7 @@ class ProgressReport(TrackedModel):
         return f"{self.assignment} · {self.period}"
 
 
-class ReportItemProgress(models.Model):
+class ReportItemProgress(CleanInputMixin):
     """Progress of one plan item as reported in one report."""
 
     report = models.ForeignKey(
@@ -131,7 +132,7 @@ class ReportItemProgress(models.Model):
         return f"{self.item}：{self.progress}%"
 
 
-class ReportProblem(models.Model):
+class ReportProblem(CleanInputMixin):
     """A problem found this period. Each line can become a ticket (the tickets issue links it)."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="problems")

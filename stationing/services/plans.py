@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.choices import AuditAction
+from core.inputs import parse_id
 from core.locking import lock_for_edit, save_new_version
 
 from ..choices import ItemStatus, PlanState
@@ -91,7 +92,7 @@ def work_plan_save_draft(
     kept = set()
     for position, (data, cleaned) in enumerate(zip(items, cleaned_items, strict=True)):
         item_id = data.get("id")
-        item = existing.get(int(item_id)) if item_id else None
+        item = existing.get(parse_id(item_id))
         if item is None:
             item = WorkPlanItem(plan=current)
         for name, value in cleaned.items():

@@ -1,15 +1,18 @@
 """Half-monthly report writes: periods, drafts saved as the cadre types, submit, review, return."""
 
 import datetime
+import re
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit
 from core.choices import AuditAction
+from core.inputs import parse_id
 from core.locking import lock_for_edit, save_new_version
 
 from .. import notices
@@ -36,7 +39,12 @@ DRAFT_FIELDS = ("work_done", "next_steps", "days_on_site", "behind_reason", "rem
 def programme_sync_periods(*, programme) -> list[ReportPeriod]:
     """Make the stored periods match the programme's dates and cycle.
 
-    Periods that already have reports are never moved; only free ones are rewritten or removed.
+    1. A period is known by its first day: the wanted periods are matched to the stored ones
+       by start, so moving the programme's start date renumbers periods and moves none.
+    2. A period that has reports is never moved or removed: dates or a cycle that would drop
+       it or change its days are refused (ValidationError on the field that does it).
+    3. Free periods are rewritten, created or removed, then every period is numbered in date
+       order, through numbers above the used range so the unique numbers never collide.
     """
     wanted = generate_periods(
         start=programme.start_date,
@@ -44,14 +52,24 @@ def programme_sync_periods(*, programme) -> list[ReportPeriod]:
         cycle=programme.report_cycle,
         due_days=programme.report_due_days,
     )
-    existing = {period.number: period for period in programme.periods.all()}
+    by_start = {spec.start: spec for spec in wanted}
+    existing = {period.start: period for period in programme.periods.all()}
     used = set(
         ReportPeriod.objects.filter(programme=programme, reports__isnull=False).values_list(
-            "number", flat=True
+            "pk", flat=True
         )
     )
+    for start, period in sorted(existing.items()):
+        spec = by_start.get(start)
+        if period.pk in used and (spec is None or spec.end != period.end):
+            raise ValidationError({_period_field(programme, period): _period_in_use(period)})
+    for start, period in existing.items():
+        if start not in by_start:
+            period.delete()
+    shift = len(wanted) + len(existing) + 1
+    programme.periods.update(number=F("number") + shift)
     for spec in wanted:
-        period = existing.pop(spec.number, None)
+        period = existing.get(spec.start)
         if period is None:
             ReportPeriod.objects.create(
                 programme=programme,
@@ -61,14 +79,43 @@ def programme_sync_periods(*, programme) -> list[ReportPeriod]:
                 due_at=spec.due_at,
                 part=spec.part,
             )
-        elif spec.number not in used or (period.start, period.end) == (spec.start, spec.end):
+        else:
             ReportPeriod.objects.filter(pk=period.pk).update(
-                start=spec.start, end=spec.end, due_at=spec.due_at, part=spec.part
+                number=spec.number, end=spec.end, due_at=spec.due_at, part=spec.part
             )
-    for number, period in existing.items():
-        if number not in used:
-            period.delete()
     return list(programme.periods.all())
+
+
+def _period_field(programme, period: ReportPeriod) -> str:
+    """The programme field whose new value drops or changes a period that has reports."""
+    if period.start < programme.start_date:
+        return "start_date"
+    if period.end > programme.end_date or period.start > programme.end_date:
+        return "end_date"
+    return "report_cycle" if hasattr(programme, "report_cycle") else NON_FIELD_ERRORS
+
+
+def _period_in_use(period: ReportPeriod) -> str:
+    return _(
+        "%(period)s（%(start)s 至 %(end)s）已有半月报，"
+        "修改后的起止日期或报送周期不能去掉或改变这一期。"
+    ) % {
+        "period": period.label,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+    }
+
+
+def period_not_begun(period: ReportPeriod, today: datetime.date) -> ValidationError | None:
+    """A report is written for a half-month that has begun, never ahead of it."""
+    if period.start > today:
+        return ValidationError(
+            {
+                "period": _("%(period)s 从 %(start)s 开始，尚未开始，不能填报。")
+                % {"period": period.label, "start": period.start.isoformat()}
+            }
+        )
+    return None
 
 
 def expected_progress(*, start: datetime.date, due: datetime.date, as_of: datetime.date) -> int:
@@ -125,6 +172,9 @@ def report_get_or_create_draft(
         raise ValidationError({"period": _("报告期不属于该驻企批次。")})
     if not assignment_covers(assignment, period):
         raise ValidationError({"period": _("该报告期不在驻企期间内，无需报送。")})
+    error = period_not_begun(period, timezone.localdate())
+    if error is not None:
+        raise error
     report, created = ProgressReport.objects.get_or_create(
         assignment=assignment, period=period, defaults={"updated_by": by}
     )
@@ -184,24 +234,50 @@ def report_save_draft(
             setattr(current, name, value if value is not None or name == "days_on_site" else "")
     current.full_clean(exclude=["assignment", "period"])
     if item_progress is not None:
-        rows = {row.item_id: row for row in current.item_progress.all()}
+        rows = {row.item_id: row for row in current.item_progress.select_related("item")}
         for entry in item_progress:
-            row = rows.get(int(entry["item"]))
+            row = rows.get(parse_id(entry.get("item")))
             if row is None:
                 continue  # an item not in this report's plan: ignore rather than leak
-            row.progress = min(max(int(entry.get("progress") or 0), 0), 100)
+            row.progress = item_progress_value(entry.get("progress"), row.item.title)
             row.status = entry.get("status") or row.status
-            row.note = (entry.get("note") or "")[:500]
+            row.note = entry.get("note") or ""
+            _clean_line(row, ["report", "item", "progress"], "item_progress", row.item.title)
             row.save()
     if problems is not None:
-        current.problems.all().delete()
-        ReportProblem.objects.bulk_create(
+        lines = [
             ReportProblem(report=current, position=i, description=text.strip())
             for i, text in enumerate(problems)
             if text and text.strip()
-        )
+        ]
+        for line in lines:
+            _clean_line(line, ["report"], "problems", _("第 %(n)d 行") % {"n": line.position + 1})
+        current.problems.all().delete()
+        ReportProblem.objects.bulk_create(lines)
     save_new_version(current, by=by)
     return current
+
+
+def item_progress_value(value, title: str) -> int:
+    """A plan item's reported progress: a whole number from 0 to 100, never clamped."""
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,3}\s*", value):
+        value = int(value)
+    if isinstance(value, int) and 0 <= value <= 100:
+        return value
+    raise ValidationError(
+        {"item_progress": _("任务“%(item)s”的完成进度须为 0 到 100 之间的整数。") % {"item": title}}
+    )
+
+
+def _clean_line(instance, exclude: list[str], key: str, name: str) -> None:
+    """full_clean one repeated line (an item's progress, a problem), its errors under `key`
+    naming the line, as the page and the API both show them."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        raise ValidationError({key: [f"{name}：{message}" for message in error.messages]}) from None
 
 
 def behind_items(report: ProgressReport) -> list[ReportItemProgress]:
@@ -291,6 +367,8 @@ def report_submit(
     if by is not None:
         may_submit_report(by, report.assignment, on_paper=at is not None).check()
     current = _lock_report(report, None)
+    if at is None and (error := period_not_begun(current.period, timezone.localdate())):
+        raise error
     if current.state not in REPORT_EDITABLE_STATES:
         # A repeated submit (double tap, retried request) carries the version from before the
         # first one: answer with the submitted report, not with a stale-version conflict.

@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 from core.choices import UnitKind
 from core.exports import Column
 from core.forms import apply_validation_error
+from core.inputs import parse_id
 from core.locking import StaleEditError
 from core.selectors import unit_list
 from core.views import (
@@ -69,6 +70,7 @@ from ..selectors import (
 from ..services import (
     expected_progress,
     item_is_behind,
+    item_progress_value,
     report_chase_unit,
     report_get_or_create_draft,
     report_return,
@@ -142,7 +144,14 @@ class ReportStartView(PortalLoginRequiredMixin, View):
         assignment = get_object_or_404(assignment_list(user=request.user), pk=pk)
         may_write_report(request.user, assignment).check()
         period = get_object_or_404(ReportPeriod, pk=period_pk, programme=assignment.programme)
-        report = report_get_or_create_draft(assignment=assignment, period=period, by=request.user)
+        try:
+            report = report_get_or_create_draft(
+                assignment=assignment, period=period, by=request.user
+            )
+        except ValidationError as error:
+            # A period not begun or outside the stationing: say why, on the reports page.
+            messages.error(request, " ".join(error.messages))
+            return redirect("assignment-reports", pk=assignment.pk)
         return redirect("report-edit", pk=report.pk)
 
 
@@ -196,15 +205,22 @@ class ReportEditView(PortalLoginRequiredMixin, TemplateView):
         posted = self.request.POST if self.request.method == "POST" else None
         for row in report.item_progress.select_related("item").order_by("item__position"):
             expected = expected_progress(start=start, due=row.item.due_date, as_of=period.end)
+            progress = row.progress
             if posted is not None and f"item-{row.item_id}-progress" in posted:
+                # Shown back as typed; a progress the service refused counts as not behind
+                # (its message is on the form).
                 entry = read_item_progress(posted, [row.item_id])[0]
                 row.progress, row.status, row.note = (
                     entry["progress"],
                     entry["status"],
                     entry["note"],
                 )
-            behind = item_is_behind(
-                progress=row.progress,
+                try:
+                    progress = item_progress_value(entry["progress"], row.item.title)
+                except ValidationError:
+                    progress = None
+            behind = progress is not None and item_is_behind(
+                progress=progress,
                 status=row.status,
                 due=row.item.due_date,
                 start=start,
@@ -548,11 +564,10 @@ class ReportChaseView(OfficeRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         period = get_object_or_404(
             latest_due_periods(user=request.user, now=timezone.now()),
-            pk=request.POST.get("period") or 0,
+            pk=parse_id(request.POST.get("period")) or 0,
         )
-        unit = request.POST.get("unit") or None
         outcome = report_chase_unit(
-            period=period, unit_id=int(unit) if unit and unit.isdigit() else None, by=request.user
+            period=period, unit_id=parse_id(request.POST.get("unit")), by=request.user
         )
         messages.success(
             request,

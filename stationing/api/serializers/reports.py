@@ -146,7 +146,11 @@ class ReportItemProgressInputSerializer(serializers.Serializer):
     item = serializers.IntegerField(
         label=_("工作任务"), help_text=_("本报告所列任务的编号；其他编号将被忽略。")
     )
-    progress = serializers.IntegerField(min_value=0, max_value=100, label=_("完成进度（%）"))
+    # The range is the service's rule (stationing.services.item_progress_value), so the API
+    # and the page refuse 150 or -5 with one message naming the item.
+    progress = serializers.IntegerField(
+        label=_("完成进度（%）"), help_text=_("0 到 100 之间的整数。")
+    )
     status = NamedChoiceField(ItemStatus, label=_("状态"))
     note = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default="", label=_("进展说明")

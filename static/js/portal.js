@@ -23,4 +23,23 @@
       });
     });
   });
+
+  // A table wider than the screen scrolls inside its .table-responsive box: make the box
+  // reachable by keyboard (arrow keys scroll it) and name it after its caption or heading.
+  function scrollableTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) return;
+      box.setAttribute("tabindex", "0");
+      var caption = box.querySelector("caption");
+      var heading = caption ? null : box.closest("section, .card, main");
+      heading = heading && heading.querySelector("h1, h2, h3, h4, h5, .card-header");
+      var name = (caption || heading || {}).textContent;
+      if (name && name.trim()) {
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", name.trim());
+      }
+    });
+  }
+  scrollableTables();
+  window.addEventListener("resize", scrollableTables);
 })();

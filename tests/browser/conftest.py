@@ -3,9 +3,14 @@
 We use the system browser (`apt-get install chromium fonts-wqy-microhei`), not Playwright's
 downloaded one: government build machines have no access to Playwright's CDN. Without chromium
 the browser tests are skipped on a laptop but fail under CI=true, so CI cannot pass by skipping.
+
+Every document a test's page loads is checked by axe-core (static/vendor/axe-core, from npm): the
+test fails on a violation of impact serious or critical, printing the rule, its help and the
+nodes (see `AxeAudit`).
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +21,99 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+AXE = Path(__file__).resolve().parent.parent.parent / "static/vendor/axe-core/axe.min.js"
+# (rule, a piece of the URL) -> why that rule does not apply to those pages.
+AXE_EXEMPT = {
+    ("meta-refresh", "wall=1"): "the wall display is an unattended screen that refreshes itself",
+}
+# Runs in every top-level document once it has loaded: axe checks the page as the user got it
+# and hands the serious and critical violations to the test through two exposed bindings.
+AXE_RUNNER = """
+(() => {
+  if (window.top !== window || !window.axe || !window.__axeStarted) return;
+  if (!location.protocol.startsWith("http")) return;
+  const check = () => {
+    const url = location.href;
+    window.__axeStarted(url);
+    window.axe
+      .run(document, { resultTypes: ["violations"] })
+      .then((result) =>
+        result.violations
+          .filter((v) => ["serious", "critical"].includes(v.impact))
+          .map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            nodes: v.nodes.slice(0, 8).map((n) => ({
+              target: n.target.join(" "),
+              html: n.html.slice(0, 240),
+              summary: n.failureSummary || "",
+            })),
+          }))
+      )
+      .catch((error) => [{ id: "axe-error", impact: "", help: String(error), nodes: [] }])
+      .then((violations) => window.__axeReport(url, violations));
+  };
+  if (document.readyState === "complete") check();
+  else window.addEventListener("load", check, { once: true });
+})();
+"""
+
+
+class AxeAudit:
+    """What axe found in one browser context: pages whose check started, and violations.
+
+    A test may navigate away before axe has finished with a page; at the end those pages are
+    loaded once more (GET, same session) and checked then, so every page a test visited is
+    checked, not a hand-picked list.
+    """
+
+    def __init__(self, context):
+        self.context = context
+        self.pending: list[str] = []
+        self.checked: list[str] = []
+        self.violations: list[tuple[str, dict]] = []
+        context.expose_binding("__axeStarted", lambda source, url: self.pending.append(url))
+        context.expose_binding("__axeReport", lambda source, url, found: self.report(url, found))
+        context.add_init_script(path=str(AXE))
+        context.add_init_script(script=AXE_RUNNER)
+
+    def report(self, url, found):
+        if url in self.pending:
+            self.pending.remove(url)
+        self.checked.append(url)
+        self.violations.extend((url, violation) for violation in found)
+
+    def finish(self, timeout=10.0):
+        """Wait for the checks still running; check again the pages left before their end."""
+        pages = [page for page in self.context.pages if not page.is_closed()]
+        deadline = time.monotonic() + timeout
+        while self.pending and pages and time.monotonic() < deadline:
+            pages[0].wait_for_timeout(50)
+        for url in dict.fromkeys(self.pending):
+            if url.startswith("http") and url not in self.checked:
+                self.pending = [u for u in self.pending if u != url]
+                page = self.context.new_page()
+                page.goto(url)
+                deadline = time.monotonic() + timeout
+                while url not in self.checked and time.monotonic() < deadline:
+                    page.wait_for_timeout(50)
+                page.close()
+
+    def failures(self) -> str:
+        seen = set()
+        lines = []
+        for url, v in self.violations:
+            if any(v["id"] == rule and part in url for rule, part in AXE_EXEMPT):
+                continue
+            key = (url.split("?")[0], v["id"], tuple(n["target"] for n in v["nodes"]))
+            if key in seen:
+                continue
+            seen.add(key)
+            lines.append(f"{url}: [{v['impact']}] {v['id']}: {v['help']}")
+            for node in v["nodes"]:
+                lines.append(f"    {node['target']}: {node['html']}\n      {node['summary']}")
+        return "\n".join(lines)
 
 
 def pytest_collection_modifyitems(items):
@@ -69,6 +167,7 @@ def new_page(chromium):
     assert that the page loaded cleanly (CSP violations and missing static files show up here).
     """
     contexts = []
+    audits = []
 
     def make(viewport=DESKTOP):
         context = chromium.new_context(
@@ -76,6 +175,7 @@ def new_page(chromium):
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
+        audits.append(AxeAudit(context))
         page = context.new_page()
         page.problems = []
         page.on("pageerror", lambda error: page.problems.append(f"pageerror: {error}"))
@@ -101,8 +201,15 @@ def new_page(chromium):
         return page
 
     yield make
-    for context in contexts:
-        context.close()
+    try:
+        for audit in audits:
+            audit.finish()
+        found = "\n".join(filter(None, (audit.failures() for audit in audits)))
+    finally:
+        for context in contexts:
+            context.close()
+    if found:
+        pytest.fail(f"axe-core: serious or critical accessibility violations\n{found}")
 
 
 @pytest.fixture

@@ -350,6 +350,9 @@ HEALTH_JOB_LATE_SECONDS = envint("HEALTH_JOB_LATE_SECONDS", 24 * 3600)
 
 # --- Portal ---------------------------------------------------------------------------------
 PAGE_SIZE = envint("PAGE_SIZE", 25)
+# The leadership dashboard's figures are recomputed at most this often per user and scope
+# (0: every request). The page says when they were computed.
+DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", 300)
 # A list filter's empty choice reads 全部 (all), not django-filter's "---------". The forms'
 # own empty choices read 请选择… (core.forms.PortalFormMixin).
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("全部")

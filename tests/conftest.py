@@ -82,6 +82,13 @@ def celery_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def fresh_dashboard(settings):
+    """Tests change data and read the dashboard again at once: no cached figures (the cache
+    itself has its own test)."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2 costs seconds per fixture user; the tests check roles, not hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -25,7 +25,7 @@ from stationing.selectors import programme_list
 
 from ..choices import Category, Colour, Level, Satisfaction, TicketState
 from ..forms.dashboard import DashboardFilterForm
-from ..selectors.dashboard import INDICATORS, Scope, dashboard
+from ..selectors.dashboard import INDICATORS, Scope, cached_dashboard
 
 WALL_REFRESH_SECONDS = 300
 INDICATOR_LABELS = {
@@ -124,7 +124,7 @@ class DashboardView(OfficeOrLeaderRequiredMixin, TemplateView):
         context["breadcrumbs"] = [(_("领导驾驶舱"), "")]
         if scope is None:
             return context
-        board = dashboard(user=self.request.user, scope=scope)
+        board = cached_dashboard(user=self.request.user, scope=scope)
         links = Links(scope)
         query = {k: v for k, v in links.base.items()}
         context.update(

@@ -345,3 +345,30 @@ def test_project_figures_open_the_project_list_they_count(world, projects, clien
         assert url.startswith("/projects/?")
         response = client.get(unescape(url))
         assert response.context["total"] == int(value), url
+
+
+def test_cached_figures_are_per_user_and_scope_and_say_when_they_were_computed(
+    world, data, client_for, settings
+):
+    """With DASHBOARD_CACHE_SECONDS the figures are computed once per user and scope and
+    reused; the page keeps saying when they were computed. Another user, or another scope,
+    gets figures of its own."""
+    settings.DASHBOARD_CACHE_SECONDS = 300
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "d"}
+    }
+    leader = client_for(world.leader)
+    url = f"/dashboard/?programme={world.programme.pk}"
+    first = leader.get(url).context["board"]
+    raised = first.tickets["raised"]
+    make_ticket(world)
+    again = leader.get(url).context["board"]
+    assert again.tickets["raised"] == raised and again.now == first.now
+    # The office's own figures are computed for it, with the new ticket.
+    office = client_for(world.office).get(url).context["board"]
+    assert office.tickets["raised"] == raised + 1
+    # Another scope is computed apart from the first.
+    narrowed = leader.get(f"{url}&region={world.town_a.pk}").context["board"]
+    assert narrowed.scope.region == world.town_a
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    assert leader.get(url).context["board"].tickets["raised"] == raised + 1

@@ -70,39 +70,48 @@ class AxeAudit:
 
     def __init__(self, context):
         self.context = context
-        self.pending: list[str] = []
+        self.pending: list[tuple[object, str]] = []  # (page, url) of the checks running
         self.checked: list[str] = []
+        self.unfinished: list[str] = []
         self.violations: list[tuple[str, dict]] = []
-        context.expose_binding("__axeStarted", lambda source, url: self.pending.append(url))
+        context.expose_binding(
+            "__axeStarted", lambda source, url: self.pending.append((source["page"], url))
+        )
         context.expose_binding("__axeReport", lambda source, url, found: self.report(url, found))
         context.add_init_script(path=str(AXE))
         context.add_init_script(script=AXE_RUNNER)
 
     def report(self, url, found):
-        if url in self.pending:
-            self.pending.remove(url)
+        self.pending = [(page, u) for page, u in self.pending if u != url]
         self.checked.append(url)
         self.violations.extend((url, violation) for violation in found)
 
-    def finish(self, timeout=10.0):
-        """Wait for the checks still running; check again the pages left before their end."""
-        pages = [page for page in self.context.pages if not page.is_closed()]
+    def _wait(self, page, done, timeout):
         deadline = time.monotonic() + timeout
-        while self.pending and pages and time.monotonic() < deadline:
-            pages[0].wait_for_timeout(50)
-        for url in dict.fromkeys(self.pending):
-            if url.startswith("http") and url not in self.checked:
-                self.pending = [u for u in self.pending if u != url]
-                page = self.context.new_page()
-                page.goto(url)
-                deadline = time.monotonic() + timeout
-                while url not in self.checked and time.monotonic() < deadline:
-                    page.wait_for_timeout(50)
-                page.close()
+        while not done() and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+
+    def finish(self, timeout=10.0):
+        """Wait for the checks still running on the page they started on; load again the pages
+        left before their check ended, and check them then."""
+        for page, url in list(self.pending):
+            if not page.is_closed() and page.url == url:
+                self._wait(page, lambda url=url: url in self.checked, timeout)
+        left = dict.fromkeys(url for _, url in self.pending if url not in self.checked)
+        self.pending = []
+        for url in left:
+            page = self.context.new_page()
+            page.goto(url)
+            # The page may redirect now (a report since submitted): check where it lands.
+            landed = page.url
+            self._wait(page, lambda landed=landed: landed in self.checked, timeout)
+            if landed not in self.checked:
+                self.unfinished.append(landed)
+            page.close()
 
     def failures(self) -> str:
         seen = set()
-        lines = []
+        lines = [f"{url}: axe did not finish checking it" for url in self.unfinished]
         for url, v in self.violations:
             if any(v["id"] == rule and part in url for rule, part in AXE_EXEMPT):
                 continue

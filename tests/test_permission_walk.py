@@ -7,30 +7,67 @@ object and with someone else's — and the answer must be the table's: 200 (or a
 "login" (a redirect to the sign-in page; the API answers 401), 403 (the role may not), or 404 (an
 object whose existence is not disclosed). A route that only acts is sent an empty POST. Wherever
 a role is refused, an empty POST is sent as well and must be refused too, with the data left
-exactly as it was (tests.walk_routes.fingerprint).
+exactly as it was (tests.walk_routes.table_writes): a refused request writes nothing but the
+audit row of each 403.
 
 The expected answers come from the apps' permissions.py and selectors and DESIGN.md's rules: a
 cadre sees their stationed enterprises, a department the tickets assigned to its unit, an
 enterprise contact its own enterprise, leaders everything in their programmes, the office its
 own unit's programmes (county B's are "someone else's" for the office and the leader of county
-A). Django's admin is checked as staff only (none of the walked users is staff).
+A). Django's admin (left out of TABLE) is refused to every portal role and open to a superuser.
+
+Choices never offer rows the user may not see (tests.walk_choices): the filter dropdowns of
+every list page (and the search API of a long one), the related fields of every API serializer,
+and an id out of scope sent to each API write is refused.
+
+Speed: one world, one signed-in client per role and kind (page or API) for the module, and a
+refused batch's writes counted by PostgreSQL itself (one query) rather than by reading tables.
 """
 
+import json
 import os
+from http.cookies import SimpleCookie
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.test.utils import override_settings
-from django.urls import reverse
+from django.urls import resolve, reverse
+from rest_framework.exceptions import APIException
 from rest_framework.test import APIClient
 
+from core.widgets import REMOTE_SEARCH
+from enterprises.models import Enterprise
+from stationing.models import Programme
 from supervision.steps import BY_SLUG
 
-from .walk_routes import Route, fingerprint, pk, url_routes
+from .walk_choices import (
+    OTHER_YARDSTICK,
+    api_request,
+    api_serializers,
+    api_writes,
+    filtered_list_routes,
+    hidden,
+    model_choice_filters,
+    related_fields,
+    selects,
+    visible,
+)
+from .walk_routes import (
+    AUDIT_TABLE,
+    EXPECTED_WRITES,
+    Route,
+    pk,
+    table_writes,
+    url_routes,
+    written,
+)
 from .walk_world import OTHER, ROLES, WALK_MOMENT, build_world
 
 DUMP = os.environ.get("WALK_DUMP")
@@ -368,13 +405,19 @@ TABLE: dict[str, Route] = {
     # Failed deliveries are scoped: county B's are not disclosed.
     "notification-email-retry": P("failed_emails", OFFICE_DECIDES),
     "webhook-delivery-retry": P("failed_webhooks", OFFICE_DECIDES),
+    # --- Audit trail, API token ---
+    "audit-list": R(None, OFFICE_ONLY),
+    # /password/token/ (API 令牌): everyone their own token, nobody else's (the page takes none).
+    "api_token": R(None, EVERYONE),
     # --- API ---
     "api-root": A(None, EVERYONE),
-    # Without credentials: 400 for everyone.
+    # The credentials endpoint (POST only; a GET is 405): it is how a program signs in, so it
+    # asks no sign-in itself, and an empty POST names no credentials: 400 for everyone alike.
     "api-token": A(None, {role: 400 for role in EVERYONE}, method="POST", anonymous=400),
-    # The schema and its docs page describe the endpoints, not data: open.
-    "schema": A(None, EVERYONE, anonymous=200),
-    "api-docs": A(None, EVERYONE, anonymous=200),
+    # The schema and its docs page describe the endpoints, not data, but with DEBUG off only to
+    # signed-in users (core.api.permissions.SignedInUnlessDebug).
+    "schema": A(None, EVERYONE),
+    "api-docs": A(None, EVERYONE),
 }
 # Generating the schema takes a while: anonymous and one signed-in role say enough.
 TABLE["schema"].roles = TABLE["api-docs"].roles = ("anonymous", "cadre")
@@ -536,7 +579,9 @@ TABLE["category-setting-save"].variants = ({"category": "utilities"},)
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once for the module inside a transaction that is rolled back at its end."""
+    """Built once for the module inside a transaction that is rolled back at its end; each test
+    runs in a savepoint of it (the `db` fixture), so what one route's allowed POSTs change is
+    undone before the next."""
     from config.celery import app
 
     eager = app.conf.task_always_eager
@@ -559,6 +604,38 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             app.conf.task_always_eager = eager
 
 
+class SignedIn:
+    """A page client and an API client per role, signed in once for the module: their sessions
+    are rows of the module's transaction, outside every test's savepoint, so a route that ends
+    a session (logout) or changes a password has it back for the next test. Each walk starts
+    from the sign-in cookie alone (no messages or language left over from another route)."""
+
+    def __init__(self, world):
+        self.clients, self.keys = {}, {}
+        for role in ROLES:
+            for api in (False, True):
+                client = APIClient() if api else Client()
+                if world.users[role] is not None:
+                    client.force_login(world.users[role])
+                self.clients[role, api] = client
+                self.keys[role, api] = client.cookies.get(settings.SESSION_COOKIE_NAME)
+
+    def reset(self):
+        for key, client in self.clients.items():
+            client.cookies = SimpleCookie()
+            if self.keys[key] is not None:
+                client.cookies[settings.SESSION_COOKIE_NAME] = self.keys[key].value
+
+    def __call__(self, role: str, api: bool):
+        return self.clients[role, api]
+
+
+@pytest.fixture(scope="module")
+def signed_in(world, django_db_blocker):
+    with django_db_blocker.unblock():
+        return SignedIn(world)
+
+
 def object_for(world, route: Route, role: str, which: int):
     if route.kind is None:
         return None
@@ -566,14 +643,6 @@ def object_for(world, route: Route, role: str, which: int):
         return route.kind(world, role, which)
     own_or_other = 0 if which == 0 else OTHER[role]
     return world.objects[route.kind][own_or_other]
-
-
-def client_for(world, role: str, api: bool):
-    client = APIClient() if api else Client()
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def expected(route: Route, role: str, which: int, variant: dict):
@@ -589,8 +658,8 @@ def matches(response, answer, api: bool) -> bool:
     code = response.status_code
     if answer == LOGIN:
         if api:
-            # 401 with token authentication tried first (a WWW-Authenticate challenge).
-            return code in (401, 403)
+            # Token authentication comes first: 401 with a challenge (never 403).
+            return code == 401 and response.has_header("WWW-Authenticate")
         return code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL))
     return code == answer
 
@@ -605,17 +674,19 @@ def refused(answer) -> bool:
     return answer in (LOGIN, 401, 403, 404)
 
 
-def walk(world, name: str, route: Route) -> list[str]:
+def walk(world, signed_in, name: str, route: Route) -> list[str]:
     """Request the route as every role; return what differs from the table.
 
-    Pages are requested first. Then the refused requests, in one batch between two fingerprints
-    of the data: the empty POST of a route that only acts, and an empty POST after each refused
-    GET of a page. The allowed empty POSTs go last (they may change data).
+    Pages are requested first. Then the refused requests, in one batch between two counts of
+    the transaction's writes: the empty POST of a route that only acts, and an empty POST after
+    each refused GET of a page; they may write nothing but one audit row per 403. The allowed
+    empty POSTs go last (they may change data).
     """
+    signed_in.reset()
     problems, refusals, allowed = [], [], []
     for variant in route.variants:
         for role in route.roles or ROLES:
-            client = client_for(world, role, route.api)
+            client = signed_in(role, route.api)
             for which in (0, 1) if route.kind is not None and OTHER[role] is not None else (0,):
                 obj = object_for(world, route, role, which)
                 kwargs = {**(route.kwargs(world, obj) if obj is not None else {}), **variant}
@@ -630,14 +701,24 @@ def walk(world, name: str, route: Route) -> list[str]:
                 if refused(answer):
                     refusals.append((f"{where}, then an empty POST", client, url, answer))
     if refusals:
-        before = fingerprint()
+        before, forbidden = table_writes(), 0
         for where, client, url, answer in refusals:
             response = client.post(url)
+            forbidden += response.status_code == 403
             if route.method == "GET" and refused_post(response, answer, route.api):
                 continue
             record(problems, where, response, answer, route.api)
-        if fingerprint() != before:
-            problems.append(f"{name}: a refused request changed data")
+        changes = written(before, table_writes())
+        audited = changes.pop(AUDIT_TABLE, (0, 0, 0))
+        changes = {
+            table: n for table, n in changes.items() if not table.startswith(EXPECTED_WRITES)
+        }
+        if changes:
+            problems.append(
+                f"{name}: a refused request wrote (inserted, updated, deleted) {changes}"
+            )
+        if audited != (forbidden, 0, 0):
+            problems.append(f"{name}: {forbidden} refusals (403) but audit rows written {audited}")
     for where, client, url, answer in allowed:
         record(problems, where, client.post(url), answer, route.api)
     return problems
@@ -671,7 +752,203 @@ def test_every_route_is_in_the_table_and_every_entry_is_a_route():
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))
-def test_route(name, world, db):
+def test_route(name, world, signed_in, db):
     with time_machine.travel(WALK_MOMENT, tick=False):
-        problems = walk(world, name, TABLE[name])
+        problems = walk(world, signed_in, name, TABLE[name])
     assert not problems, "\n".join(problems)
+
+
+# --- Admin ----------------------------------------------------------------------------------
+
+# The admin's index and a few changelists: refused to every portal role (they are no staff), open
+# to a superuser.
+ADMIN_PAGES = (
+    "admin:index",
+    "admin:auth_user_changelist",
+    "admin:core_auditevent_changelist",
+    "admin:stationing_programme_changelist",
+    "admin:supervision_ticket_changelist",
+    "admin:enterprises_enterprise_changelist",
+)
+
+
+def test_admin_is_refused_to_every_portal_role_and_open_to_a_superuser(world, signed_in, db):
+    superuser = get_user_model().objects.create_superuser("walk-admin", "admin@example.com", "x")
+    admin = Client()
+    admin.force_login(superuser)
+    login = reverse("admin:login")
+    problems = []
+    with time_machine.travel(WALK_MOMENT, tick=False):
+        signed_in.reset()
+        for name in ADMIN_PAGES:
+            url = reverse(name)
+            for role in ROLES:
+                response = signed_in(role, False).get(url)
+                refused = response.status_code == 403 or (
+                    response.status_code == 302 and response["Location"].startswith(login)
+                )
+                if not refused:
+                    problems.append(f"{name} as {role}: got {describe(response)}")
+            response = admin.get(url)
+            if response.status_code != 200:
+                problems.append(f"{name} as a superuser: got {describe(response)}")
+    assert not problems, "\n".join(problems)
+
+
+# --- Choices: filter dropdowns and the API's related fields ----------------------------------
+
+CHOICE_ROLES = ("office", "leader", "cadre", "department", "enterprise")
+
+
+def choice_problems(world, where, ids, model, role, yardstick=None) -> list[str]:
+    """What of these offered ids the role may not see: outside the model's selector (or the
+    filter's own yardstick), or one of the world's rows hidden from the role."""
+    user = world.users[role]
+    problems = []
+    seen = visible(model, user) if yardstick is None else yardstick(user)
+    if seen is not None and ids - seen:
+        problems.append(f"{where}: ids {sorted(ids - seen)} outside {model.__name__}'s selector")
+    leaked = ids & hidden(world, TABLE, expected, model, role) if yardstick is None else set()
+    if leaked:
+        problems.append(f"{where}: ids {sorted(leaked)} of {model.__name__} the role may not see")
+    return problems
+
+
+def test_filter_dropdowns_list_only_what_the_role_sees(world, signed_in, db, monkeypatch):
+    """Every list page with a FilterSet, as each signed-in role that may open it: the options of
+    its model choice filters, and (a long choice searched on the server, core.widgets.
+    ScopedSelect) the rows its search API answers."""
+    routes = filtered_list_routes()
+    assert {"ticket-list", "enterprise-list", "report-list"} <= set(routes)
+    problems, offered, remote = [], {}, {}
+    with time_machine.travel(WALK_MOMENT, tick=False):
+        signed_in.reset()
+        for name, view in sorted(routes.items()):
+            route = TABLE[name]
+            for role in CHOICE_ROLES:
+                if expected(route, role, 0, {}) != 200:
+                    continue
+                user = world.users[role]
+                obj = object_for(world, route, role, 0)
+                url = reverse(name, kwargs=route.kwargs(world, obj) if obj is not None else {})
+                filters = model_choice_filters(view, user)
+                # Each choice filter given a hidden id: the page may not name that row either.
+                query = {}
+                for field, model in filters.items():
+                    if (view.filterset_class.__name__, field) in OTHER_YARDSTICK:
+                        continue
+                    secret = hidden(world, TABLE, expected, model, role)
+                    if secret:
+                        query[field] = min(secret)
+                response = signed_in(role, False).get(url, query)
+                if response.status_code != 200:
+                    problems.append(f"{name} as {role}: got {describe(response)}")
+                    continue
+                page = selects(response.content.decode())
+                for field, model in filters.items():
+                    select = page.get(field)
+                    if select is None:
+                        continue
+                    ids = {int(value) for value in select["values"]}
+                    offered.setdefault((role, model), set()).update(ids)
+                    where = f"{name} ?{field}= as {role}"
+                    yardstick = OTHER_YARDSTICK.get((view.filterset_class.__name__, field))
+                    problems += choice_problems(world, where, ids, model, role, yardstick)
+                    if "data-remote-url" in select["attrs"]:
+                        remote[role, select["attrs"]["data-remote-url"]] = model
+            # Once more with every choice searched on the server.
+            if name == "ticket-list":
+                monkeypatch.setattr("core.widgets.LARGE_CHOICES", 0)
+                for role in CHOICE_ROLES:
+                    page = selects(signed_in(role, False).get(reverse(name)).content.decode())
+                    select = page["enterprise"]
+                    remote_url = select["attrs"].get("data-remote-url")
+                    if not remote_url or select["values"]:
+                        problems.append(f"{name} as {role}: a long choice not searched: {select}")
+                        continue
+                    remote[role, remote_url] = Enterprise
+                monkeypatch.undo()
+        for (role, remote_url), model in sorted(remote.items(), key=str):
+            path = remote_url.split("?")[0]
+            if resolve(path).url_name != REMOTE_SEARCH[model._meta.label][0]:
+                problems.append(f"{remote_url}: not the registered search of {model.__name__}")
+            response = signed_in(role, True).get(remote_url)
+            ids = {row["id"] for row in response.json()["results"]}
+            offered.setdefault((role, model), set()).update(ids)
+            problems += choice_problems(world, f"{remote_url} as {role}", ids, model, role)
+    assert not problems, "\n".join(problems)
+    # The walk read real options: each role was offered its own enterprise and programme.
+    for role in CHOICE_ROLES:
+        assert world.objects["enterprises"][0].pk in offered.get((role, Enterprise), ()), role
+    assert world.a.programme.pk in offered[("cadre", Programme)]
+    assert {role for role, _url in remote} == set(CHOICE_ROLES)
+
+
+def test_api_choices_offer_only_what_the_role_sees(world, db):
+    """Every related field of every API serializer (the views' own actions' included), as each
+    signed-in role: its choice lists only rows the role may see."""
+    problems, checked = [], set()
+    for serializer_class in api_serializers():
+        for role in CHOICE_ROLES:
+            request = api_request(world.users[role])
+            try:
+                serializer = serializer_class(context={"request": request})
+                fields = list(related_fields(serializer))
+            except (TypeError, AssertionError, KeyError):
+                continue  # a base class, or needs arguments of its view (api_writes below)
+            for path, model, queryset, _many in fields:
+                ids = set(queryset.order_by().values_list("pk", flat=True))
+                where = f"{serializer_class.__name__}.{path} as {role}"
+                problems += choice_problems(world, where, ids, model, role)
+                checked.add(f"{serializer_class.__name__}.{path}")
+    assert not problems, "\n".join(problems)
+    # The walk met the scoped choices (tickets' enterprise, plans' enterprise, steps' units …).
+    assert len(checked) >= 15, sorted(checked)
+
+
+def test_api_writes_refuse_rows_the_role_may_not_see(world, signed_in, db):
+    """An id the role may not see, sent in each related field of each create and update of the
+    API the role may make, is refused (400 naming the field) or, for a field fixed after
+    creation, ignored; never taken."""
+    problems, probed = [], set()
+    with time_machine.travel(WALK_MOMENT, tick=False):
+        signed_in.reset()
+        for name, route in sorted(TABLE.items()):
+            if not route.api:
+                continue
+            for role in CHOICE_ROLES:
+                obj = object_for(world, route, role, 0) if route.kind else None
+                kwargs = route.kwargs(world, obj) if obj is not None else {}
+                url = reverse(name, kwargs=kwargs)
+                try:
+                    writes = api_writes(name, kwargs, world.users[role])
+                except (Http404, PermissionDenied, APIException):
+                    continue
+                for method, action, serializer in writes:
+                    for path, model, _queryset, many in related_fields(serializer):
+                        secret = hidden(world, TABLE, expected, model, role)
+                        if not secret or "." in path:
+                            continue
+                        value = [min(secret)] if many else min(secret)
+                        response = signed_in(role, True).generic(
+                            method, url, json.dumps({path: value}), "application/json"
+                        )
+                        code, where = (
+                            response.status_code,
+                            f"{method} {url} {path}={value} as {role}",
+                        )
+                        if code in (403, 404, 405):
+                            break  # the role may not make this write at all
+                        probed.add((name, action, path))
+                        body = response.json() if response.content else {}
+                        taken = body.get(path) == value or (
+                            many and min(secret) in (body.get(path) or ())
+                        )
+                        if code == 400 and path in body:
+                            continue
+                        if code == 400 or taken:
+                            problems.append(f"{where}: taken ({code} {body})")
+    assert not problems, "\n".join(problems)
+    # Creates that choose rows were probed.
+    assert ("api-ticket-list", "create", "enterprise") in probed, sorted(probed)
+    assert ("api-work-plan-list", "create", "enterprise") in probed, sorted(probed)

@@ -417,6 +417,8 @@ def build_world() -> SimpleNamespace:
     # Where county A has one of a kind, a2 is county B's too (or county A's draft).
     objects.update(
         {
+            # Cadre pages and the API take the profile (stationing.selectors.cadre_list).
+            "cadres": tuple(user.profile for user in objects["cadres"]),
             "programmes": (a.programme, b.programme, b.programme),
             "groups": (a.group, b.group, b.group),
             "periods": (a.periods[0], b.periods[0], b.periods[0]),

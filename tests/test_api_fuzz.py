@@ -218,3 +218,10 @@ def test_every_operation_as(role, populated, api_schema):
         if failure:
             failures.append(failure)
     assert not failures, f"{len(failures)} operations failed as {role}:\n\n" + "\n\n".join(failures)
+
+
+def test_a_user_name_longer_than_any_is_refused_not_a_crash(api, db):
+    """Found by the fuzzing: django-axes recorded the failed name in a 255-character column."""
+    answer = api().post("/api/v1/auth/token/", {"username": "甲" * 300, "password": "x"})
+    assert answer.status_code == 400
+    assert "username" in answer.json()

@@ -43,6 +43,7 @@ ERROR_DESCRIPTIONS = {
     "401": _("未登录，或认证令牌无效、已过期。"),
     "403": _("无权执行此操作（未登录时也可能是 403）。"),
     "404": _("记录不存在或不在您的范围内（列表：页码超出范围）。"),
+    "415": _("请求体的格式（Content-Type）不受支持，或无法解析。"),
 }
 
 
@@ -98,8 +99,9 @@ class PortalAutoSchema(AutoSchema):
       the viewsets' English docstrings (notes for developers) stay out of the schema.
     - Errors: 401 and 403 for every operation (not signed in, not allowed), 404 where the path
       names a record and for lists (a page past the end), 400 where a body or query
-      parameters are taken (errors by field or parameter name). An error the view documents
-      itself is left as it is.
+      parameters are taken (errors by field or parameter name), 415 where a body is (a
+      media type the view does not parse). An error the view documents itself is left as
+      it is.
     """
 
     def _noun(self) -> str | None:
@@ -143,6 +145,8 @@ class PortalAutoSchema(AutoSchema):
             wanted["404"] = ErrorDetailSerializer
         if "requestBody" in operation or any(p["in"] == "query" for p in parameters):
             wanted["400"] = OpenApiTypes.OBJECT
+        if "requestBody" in operation:
+            wanted["415"] = ErrorDetailSerializer
         for code, serializer in wanted.items():
             if code not in responses:
                 response = self._get_response_for_code(serializer, code, direction="response")

@@ -30,12 +30,12 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.base import FIELD_ERRORS, NOT_FOUND, ErrorDetailSerializer
 from core.api.errors import Conflict, service_errors
+from core.api.pagination import NarrowPageNumberPagination
 from supervision import attachments, permissions, steps
 from supervision.api.serializers.tickets import (
     TicketCreateSerializer,
@@ -65,7 +65,7 @@ STEP_RESPONSES = {
 }
 
 
-class TicketPagination(PageNumberPagination):
+class TicketPagination(NarrowPageNumberPagination):
     """Pages of tickets, with the counts per state under the other filters (`state_counts`)."""
 
     state_counts: list[dict] | None = None
@@ -155,19 +155,26 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     )
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
+        counts = self._counts()
+        # The filters were valid (or the backend answered 400): the state counts add up to
+        # the list's count, so the table is read once for both.
+        state = request.query_params.get("state")
+        self.paginator.use_count(counts.get(state, 0) if state else sum(counts.values()))
         page = self.paginate_queryset(queryset)
-        self.paginator.state_counts = self._state_counts()
+        self.paginator.state_counts = self._state_counts(counts)
         serializer = self.get_serializer(page, many=True)
         return self.get_paginated_response(serializer.data)
 
-    def _state_counts(self):
+    def _counts(self) -> dict[str, int]:
         params = self.request.query_params.copy()
         for name in ("state", "page", "ordering"):
             params.pop(name, None)
         others = TicketFilterSet(
             params or None, queryset=ticket_list(user=self.request.user), request=self.request
         )
-        counts = state_counts(others.qs if others.is_valid() else others.queryset)
+        return state_counts(others.qs if others.is_valid() else others.queryset)
+
+    def _state_counts(self, counts: dict[str, int]):
         return [
             {"state": value, "label": str(label), "count": counts.get(value, 0)}
             for value, label in TicketState.choices

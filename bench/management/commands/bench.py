@@ -27,7 +27,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.db.models import Count
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from bench.burst import Gunicorn, run_burst
@@ -256,6 +256,12 @@ class Command(BaseCommand):
         self.submission = submission
         pages = {
             "dashboard": (leader, lambda i: ("GET", f"/dashboard/?programme={programme.pk}", None)),
+            # The same page with its figures computed for each request (no 5-minute cache): the
+            # time a leader waits once per scope and period, and the one the SQL floor compares.
+            "dashboard_uncached": (
+                leader,
+                lambda i: ("GET", f"/dashboard/?programme={programme.pk}", None),
+            ),
             "office_console": (office, lambda i: ("GET", "/", None)),
             "ticket_list": (office, lambda i: ("GET", "/tickets/", None)),
             "ticket_list_filtered": (
@@ -288,14 +294,16 @@ class Command(BaseCommand):
                 continue
             client = portal_client()
             client.force_login(user)
-            timing = time_request(client, name, request, repeat=repeat, warmup=warmup)
+            cache_seconds = 0 if name == "dashboard_uncached" else settings.DASHBOARD_CACHE_SECONDS
+            with override_settings(DASHBOARD_CACHE_SECONDS=cache_seconds):
+                timing = time_request(client, name, request, repeat=repeat, warmup=warmup)
             timings[name] = timing.as_dict()
             self.say(f"  {name:<26} {timings[name]}")
         if not wanted or "report_submit" in wanted:
             timings["report_submit"] = self._time_submissions(post_drafts, repeat, warmup)
             self.say(f"  {'report_submit':<26} {timings['report_submit']}")
         floor = None
-        if "dashboard" in timings:
+        if "dashboard_uncached" in timings:
             floor = self._floor(leader, programme, repeat)
         result = {"pages": timings}
         if floor is not None:
@@ -342,7 +350,7 @@ class Command(BaseCommand):
     def _floor(self, leader, programme, repeat) -> dict:
         client = portal_client()
         client.force_login(leader)
-        with counting(record=True) as counter:
+        with counting(record=True) as counter, override_settings(DASHBOARD_CACHE_SECONDS=0):
             client.get(f"/dashboard/?programme={programme.pk}")
         statements = [
             (sql, params)
@@ -400,12 +408,13 @@ class Command(BaseCommand):
         for name, row in results.get("pages", {}).items():
             self.say(f"{name:<28}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['queries']:>9}")
         floor = results.get("dashboard_floor")
-        if floor and "dashboard" in results.get("pages", {}):
-            ratio = results["pages"]["dashboard"]["p50_ms"] / max(floor["p50_ms"], 0.001)
+        if floor and "dashboard_uncached" in results.get("pages", {}):
+            uncached = results["pages"]["dashboard_uncached"]["p50_ms"]
+            ratio = uncached / max(floor["p50_ms"], 0.001)
             results["dashboard_floor_ratio"] = round(ratio, 2)
             label = "dashboard SQL floor"
             self.say(f"{label:<28}{floor['p50_ms']:>9}{floor['p95_ms']:>9}{floor['queries']:>9}")
-            self.say(f"dashboard ÷ floor: {ratio:.2f}")
+            self.say(f"dashboard (uncached) ÷ floor: {ratio:.2f}")
         for name, row in results.get("jobs", {}).items():
             self.say(f"{name:<28}{row['seconds']:>8}s{row['queries']:>18} queries")
         if "burst" in results:

@@ -99,6 +99,15 @@ class ProgressReport(TrackedModel):
                 fields=["assignment", "period"], name="report_one_per_assignment_period"
             )
         ]
+        indexes = [
+            # The office's review queue and its to-do count read the submitted reports only:
+            # on a province a small part of a quarter of a million rows.
+            models.Index(
+                fields=["assignment"],
+                condition=models.Q(state="submitted"),
+                name="report_awaiting_review",
+            )
+        ]
 
     def __str__(self):
         return f"{self.assignment} · {self.period}"

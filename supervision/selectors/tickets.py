@@ -67,7 +67,10 @@ def ticket_list(*, user: User) -> QuerySet[Ticket]:
         )
         q |= Q(responsible_unit_id=actor.unit_id) | Q(Exists(co_handled))
     # A key project's leader and team follow the tickets raised from their project.
-    q |= Q(project_id__in=list(own_project_ids(user=user).values_list("pk", flat=True)))
+    projects = own_project_ids(user=user)
+    if actor.has(Role.CADRE) or actor.has(Role.ENTERPRISE):
+        projects = list(projects.values_list("pk", flat=True))  # as their enterprises, above
+    q |= Q(project_id__in=projects)
     # Conditions on the ticket row itself (no join that could repeat a row), so lists and
     # counts read the table once instead of joining it with a copy of itself.
     return qs.filter(q)

@@ -414,6 +414,39 @@ def report_submit(
     return current
 
 
+def report_save_and_submit(
+    *,
+    report: ProgressReport,
+    by: User | None,
+    expected_version: int | None,
+    fields: dict,
+    item_progress: list[dict] | None = None,
+    problems: list[str] | None = None,
+) -> ProgressReport:
+    """The form's 报送: save what was typed and submit it in one transaction, holding the row
+    lock from the save to the submit. A second submit arriving meanwhile (a double tap, the API
+    from another tab) waits and then finds the report submitted; were the two steps separate,
+    it could see the draft's new version in between and be refused as stale.
+
+    A draft that cannot be submitted (a required field empty) stays saved: the submit's error
+    is raised after the save has committed."""
+    with transaction.atomic():
+        saved = report_save_draft(
+            report=report,
+            by=by,
+            expected_version=expected_version,
+            fields=fields,
+            item_progress=item_progress,
+            problems=problems,
+        )
+        try:
+            with transaction.atomic():
+                return report_submit(report=saved, by=by)
+        except ValidationError as error:
+            refusal = error
+    raise refusal
+
+
 @transaction.atomic
 def report_review(
     *, report: ProgressReport, by: User | None, rating: str, comment: str = ""

@@ -75,8 +75,8 @@ from ..services import (
     report_get_or_create_draft,
     report_return,
     report_review,
+    report_save_and_submit,
     report_save_draft,
-    report_submit,
 )
 from ..templatetags.report_tags import STATUS_CLASSES
 
@@ -161,14 +161,16 @@ def _own_report(request, pk):
     return report
 
 
-def _save_from_post(report, request):
-    """Save the posted draft. Returns the saved report; raises StaleEditError/ValidationError."""
+def _save_from_post(report, request, *, submit: bool = False):
+    """Save the posted draft, and submit it when `submit`. Returns the saved report; raises
+    StaleEditError/ValidationError."""
     form = ReportForm(request.POST)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     data = form.cleaned_data
     item_ids = list(report.item_progress.values_list("item_id", flat=True))
-    return report_save_draft(
+    write = report_save_and_submit if submit else report_save_draft
+    return write(
         report=report,
         by=request.user,
         expected_version=data["version"],
@@ -250,9 +252,8 @@ class ReportEditView(PortalLoginRequiredMixin, TemplateView):
         action = request.POST.get("action", "save")
         form = ReportForm(request.POST)
         try:
-            report = _save_from_post(self.report, request)
+            report = _save_from_post(self.report, request, submit=action == "submit")
             if action == "submit":
-                report = report_submit(report=report, by=request.user)
                 say = messages.warning if report.is_late else messages.success
                 say(request, submission_receipt(report))
                 return redirect("report-detail", pk=report.pk)

@@ -7,10 +7,14 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.db import connection
+from django.urls import reverse
 
 from stationing.choices import ReportState
 
@@ -63,3 +67,61 @@ def test_double_submit_on_sqlite(tmp_path):
     assert set(outcome) == {"page", "api"}
     for pair in outcome.values():
         assert_one_submission(pair)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_api_submit_between_the_forms_save_and_its_submit_waits(monkeypatch):
+    """The interleaving that made CI red once: the form saves the draft (a new version), and the
+    API's submit, carrying the version from before, arrives before the form's submit. The form
+    holds the row lock from its save to its submit, so the API waits and finds it submitted."""
+    from django.test import Client
+
+    from stationing.services import reports as report_services
+
+    saved = threading.Event()
+    submit = report_services.report_submit
+
+    def submit_after_a_pause(**kwargs):
+        saved.set()
+        time.sleep(1)  # time for the API's request to reach the report's row
+        return submit(**kwargs)
+
+    monkeypatch.setattr(report_services, "report_submit", submit_after_a_pause)
+    with time_machine.travel(MOMENT, tick=True):
+        cadre, report = scenario()
+        statuses = {}
+
+        def post(name, url, data, wait_for=None):
+            client = Client(raise_request_exception=False)
+            client.force_login(cadre)
+            try:
+                if wait_for is not None:
+                    assert wait_for.wait(timeout=30)
+                statuses[name] = client.post(url, data).status_code
+            finally:
+                connection.close()
+
+        form = {
+            "version": report.version,
+            "work_done": report.work_done,
+            "days_on_site": report.days_on_site,
+            "action": "submit",
+        }
+        threads = [
+            threading.Thread(
+                target=post, args=("page", reverse("report-edit", args=[report.pk]), form)
+            ),
+            threading.Thread(
+                target=post,
+                args=("api", f"/api/v1/reports/{report.pk}/submit/", {"version": report.version}),
+                kwargs={"wait_for": saved},
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        report.refresh_from_db()
+    assert statuses == {"page": 302, "api": 200}
+    assert report.state == ReportState.SUBMITTED and report.submission_count == 1
+    assert report.versions.count() == 1

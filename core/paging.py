@@ -8,10 +8,60 @@ those rows with everything the template needs, in the same order.
 
 It also takes a count the view already knows (the ticket list's state tabs add up to it), so
 the table is not counted twice.
+
+An order that no index can serve (the tickets' urgency, computed against the clock) can be
+declared as consecutive parts (`PartOrderedQuerySet.ordered_in_parts`): a small first part that
+is sorted (the red and yellow tickets), then the rest in an order an index serves. A page then
+reads the keys of the part it falls in, not the whole table sorted.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+
+
+class PartOrderedQuerySet(QuerySet):
+    """A queryset whose order is, page by page, a sequence of parts: the rows matching the
+    first part's condition in its order, then those of the second, and so on. The conditions
+    must split the rows exactly (each row in one part) and the queryset's own order_by must be
+    the same order as a whole (iteration and exports use it). Any later order_by() drops the
+    parts, so a column sort is never paged by them."""
+
+    _order_parts: tuple[tuple[Q, tuple], ...] | None = None
+
+    def ordered_in_parts(self, *parts: tuple[Q, tuple]) -> "PartOrderedQuerySet":
+        clone = self._chain()
+        clone._order_parts = parts
+        return clone
+
+    def order_by(self, *field_names):
+        clone = super().order_by(*field_names)
+        clone._order_parts = None
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._order_parts = self._order_parts
+        return clone
+
+    def page_keys(self, bottom: int, top: int) -> list:
+        """The primary keys of rows bottom..top in the list's order."""
+        keys = self.values_list("pk", flat=True)
+        if not self._order_parts:
+            return list(keys[bottom:top])
+        wanted = top - bottom
+        found: list = []
+        start = 0  # where the current part begins in the whole list
+        for condition, order in self._order_parts:
+            part = keys.filter(condition).order_by(*order)
+            offset = max(bottom - start, 0)
+            rows = list(part[offset : offset + wanted - len(found)])
+            found += rows
+            if len(found) == wanted:
+                break
+            # The page goes on into the next part, which begins where this one ends: known
+            # from a short read that returned rows, counted only when the page lies beyond it.
+            start += offset + len(rows) if rows or offset == 0 else part.count()
+        return found
 
 
 class NarrowPaginator(Paginator):
@@ -29,6 +79,9 @@ class NarrowPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+        if isinstance(queryset, PartOrderedQuerySet):
+            keys = queryset.page_keys(bottom, top)
+        else:
+            keys = list(queryset.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)

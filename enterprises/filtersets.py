@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import UnitKind
-from core.selectors import unit_list
+from core.filtersets import unit_choices
 
 from .choices import Industry, Ownership, Size
 from .models import Enterprise, EnterpriseSurvey, IndicatorReport
@@ -19,7 +19,7 @@ YES_NO_ANY = (("", ANY), ("true", _("是")), ("false", _("否")))
 
 def region_choices(request):
     """Regions (government units) from the scoped selector, as every dropdown should."""
-    return unit_list(user=getattr(request, "user", None)).filter(kind=UnitKind.GOVERNMENT)
+    return unit_choices(request, kind=UnitKind.GOVERNMENT)
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):

@@ -13,6 +13,7 @@
 """
 
 import contextlib
+import dataclasses
 import datetime
 import json
 import logging
@@ -20,6 +21,7 @@ import os
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -51,13 +53,6 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 def absolute(link: str) -> str:
     return f"{settings.SITE_URL}{link}" if link.startswith("/") else link
-
-
-def _wants_email(user, kind: str) -> bool:
-    if not user.email:
-        return False
-    pref = NotificationPreference.objects.filter(user=user, kind=kind).first()
-    return pref is None or pref.email
 
 
 # time.time() until which this process does not try the broker (after a failed publish); the
@@ -102,6 +97,21 @@ def enqueue_webhook(delivery_id: int) -> None:
     enqueue(tasks.send_webhook_task, delivery_id)
 
 
+@dataclasses.dataclass
+class Notice:
+    """One notice to some people about one object: what `notify` writes, and `notify_many`
+    writes for many objects at once."""
+
+    recipients: Iterable
+    object_key: str
+    subject: str
+    body: str
+    period_key: str = ""
+    link: str = ""
+    actor: object = None
+    relevant_until: datetime.datetime | None = None
+
+
 def notify(
     *,
     kind: str,
@@ -121,33 +131,82 @@ def notify(
     reminder: its due moment); other kinds' rows get their kind's rule (notifications.kinds).
     Returns the rows created now; rows that already existed are not sent again.
     """
-    created = []
-    seen = {actor.pk} if actor is not None else set()
-    relevant_until = kind_relevant_until(kind, timezone.now(), relevant_until)
-    for user in recipients:
-        if user is None or user.pk in seen or not user.is_active:
-            continue
-        seen.add(user.pk)
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    kind=kind,
-                    object_key=object_key,
-                    period_key=period_key,
-                    recipient=user,
-                    subject=subject[:200],
-                    body=body,
-                    link=link,
-                    relevant_until=relevant_until,
-                    email_state=DeliveryState.PENDING
-                    if _wants_email(user, kind)
-                    else DeliveryState.SKIPPED,
-                )
-        except IntegrityError:
-            continue  # already notified for this kind, object and period
-        created.append(notification)
-        if notification.email_state == DeliveryState.PENDING:
-            transaction.on_commit(lambda pk=notification.pk: enqueue_email(pk))
+    notice = Notice(
+        recipients=recipients,
+        object_key=object_key,
+        period_key=period_key,
+        subject=subject,
+        body=body,
+        link=link,
+        actor=actor,
+        relevant_until=relevant_until,
+    )
+    return notify_many(kind=kind, notices=[notice])
+
+
+def notify_many(*, kind: str, notices: Iterable[Notice]) -> list[Notification]:
+    """`notify` for many objects of one kind in a few statements: those told already are left
+    out in one read, the others' e-mail preferences read at once and their rows inserted
+    together. A scan that runs again over the same tickets writes nothing; the unique
+    constraint still decides a race (the rows are then written one by one)."""
+    now = timezone.now()
+    wanted: dict[tuple[str, str, int], tuple[Notice, object]] = {}
+    for notice in notices:
+        seen = {notice.actor.pk} if notice.actor is not None else set()
+        for user in notice.recipients:
+            if user is None or user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            # The first notice naming a person for an object is theirs, as with notify twice.
+            wanted.setdefault((notice.object_key, notice.period_key, user.pk), (notice, user))
+    if not wanted:
+        return []
+    keys = {object_key for object_key, _period, _user in wanted}
+    users = {user_id for _object, _period, user_id in wanted}
+    told = set(
+        Notification.objects.filter(
+            kind=kind, object_key__in=keys, recipient_id__in=users
+        ).values_list("object_key", "period_key", "recipient_id")
+    )
+    fresh = [pair for key, pair in wanted.items() if key not in told]
+    if not fresh:
+        return []
+    no_email = set(
+        NotificationPreference.objects.filter(
+            user_id__in={user.pk for _notice, user in fresh}, kind=kind, email=False
+        ).values_list("user_id", flat=True)
+    )
+    rows = [
+        Notification(
+            kind=kind,
+            object_key=notice.object_key,
+            period_key=notice.period_key,
+            recipient=user,
+            subject=notice.subject[:200],
+            body=notice.body,
+            link=notice.link,
+            relevant_until=kind_relevant_until(kind, now, notice.relevant_until),
+            email_state=DeliveryState.PENDING
+            if user.email and user.pk not in no_email
+            else DeliveryState.SKIPPED,
+        )
+        for notice, user in fresh
+    ]
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(rows, batch_size=500)
+    except IntegrityError:
+        created = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError:
+                continue  # told since the read above
+            created.append(row)
+    for row in created:
+        if row.email_state == DeliveryState.PENDING:
+            transaction.on_commit(lambda pk=row.pk: enqueue_email(pk))
     return created
 
 
@@ -158,6 +217,11 @@ def notify_unit_webhook(
     if unit is None or not unit.webhook_url:
         return None
     payload = {"msgtype": "text", "text": {"content": f"{text}\n{absolute(link)}".strip()}}
+    sent = WebhookDelivery.objects.filter(
+        kind=kind, object_key=object_key, period_key=period_key, unit=unit
+    )
+    if sent.exists():
+        return None  # a scan running again: one read instead of a refused insert
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(

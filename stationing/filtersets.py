@@ -9,9 +9,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.choices import Rank, UnitKind, UnitLevel
-from core.filtersets import NO_MATCH, ScopedModelChoiceField, ScopedModelChoiceFilter
+from core.filtersets import NO_MATCH, ScopedModelChoiceField, ScopedModelChoiceFilter, unit_choices
 from core.models import Profile, Unit
-from core.selectors import unit_list
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_list
 
@@ -86,7 +85,7 @@ class PeriodFilter(ScopedModelChoiceFilter):
 
 def dispatching_unit_choices(request):
     """Dispatching units from the scoped selector (filter dropdowns use scoped querysets)."""
-    return unit_list(user=getattr(request, "user", None)).filter(is_dispatching=True)
+    return unit_choices(request, is_dispatching=True)
 
 
 class ProgrammeFilterSet(django_filters.FilterSet):

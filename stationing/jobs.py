@@ -4,12 +4,13 @@ safe to run twice, returns a summary)."""
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import end_of_day
 from core.selectors import unit_handlers
-from notifications.delivery import notify, notify_unit_webhook
+from notifications.delivery import Notice, notify, notify_many, notify_unit_webhook
 from notifications.jobs import Job, register_job
 
 from .choices import ProgrammeStatus, StationingNotice
@@ -54,8 +55,14 @@ def report_reminders(now) -> str:
         assignments = assignments_owing_report(
             period=period, assignments=Assignment.objects.all()
         ).select_related("cadre__user", "cadre__unit", "enterprise")
+        # A province's thousands of notices are written together (notify_many), each unit's
+        # handlers read once.
+        handlers_of: dict[int | None, list] = {}
+        notices = []
         for assignment in assignments:
-            sent += _report_notice(kind, period, assignment, relevant_until)
+            notices += _report_notices(kind, period, assignment, relevant_until, handlers_of)
+        with transaction.atomic():
+            sent += len(notify_many(kind=kind, notices=notices))
     return f"{sent} report notifications"
 
 
@@ -73,7 +80,9 @@ def _next_period_end(period) -> datetime.datetime:
     return end_of_day(period.end + (period.end - period.start) + DAY)
 
 
-def _report_notice(kind, period, assignment, relevant_until) -> int:
+def _report_notices(kind, period, assignment, relevant_until, handlers_of: dict) -> list[Notice]:
+    """The cadre's notice and, for an overdue report, the dispatching unit's (see
+    _notify_cadre_and_unit for why theirs has no link); the unit's robot message is queued."""
     values = {
         "period": period.label,
         "enterprise": assignment.enterprise.name,
@@ -95,7 +104,10 @@ def _report_notice(kind, period, assignment, relevant_until) -> int:
         )
     handlers = []
     if kind == StationingNotice.REPORT_OVERDUE:
-        handlers = list(unit_handlers(assignment.cadre.unit_id))
+        unit_id = assignment.cadre.unit_id
+        if unit_id not in handlers_of:
+            handlers_of[unit_id] = list(unit_handlers(unit_id))
+        handlers = handlers_of[unit_id]
         notify_unit_webhook(
             unit=assignment.cadre.unit,
             kind=kind,
@@ -103,17 +115,17 @@ def _report_notice(kind, period, assignment, relevant_until) -> int:
             period_key=f"period:{period.pk}",
             text=body,
         )
-    return _notify_cadre_and_unit(
-        cadre=assignment.cadre.user,
-        handlers=handlers,
-        link=link,
-        kind=kind,
-        object_key=f"assignment:{assignment.pk}",
-        period_key=f"period:{period.pk}",
-        subject=subject,
-        body=body,
-        relevant_until=relevant_until,
-    )
+    notice = {
+        "object_key": f"assignment:{assignment.pk}",
+        "period_key": f"period:{period.pk}",
+        "subject": subject,
+        "body": body,
+        "relevant_until": relevant_until,
+    }
+    return [
+        Notice(recipients=[assignment.cadre.user], link=link, **notice),
+        Notice(recipients=handlers, link="", **notice),
+    ]
 
 
 def _notify_cadre_and_unit(*, cadre, handlers, link: str, **notice) -> int:

@@ -10,10 +10,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.choices import UnitKind
-from core.filtersets import NO_MATCH, ScopedModelChoiceFilter
+from core.filtersets import NO_MATCH, ScopedModelChoiceFilter, unit_choices
 from core.forms import DateInput
 from core.models import Unit
-from core.selectors import leader_list, unit_list
+from core.selectors import leader_list
 from enterprises.models import Enterprise
 from enterprises.selectors import enterprise_list
 from stationing.models import Programme, WorkGroup
@@ -47,11 +47,11 @@ YES_NO_ANY = (("", ANY), ("true", _("是")), ("false", _("否")))
 
 
 def responsible_unit_choices(request):
-    return unit_list(user=getattr(request, "user", None)).filter(is_responsible=True)
+    return unit_choices(request, is_responsible=True)
 
 
 def region_choices(request):
-    return unit_list(user=getattr(request, "user", None)).filter(kind=UnitKind.GOVERNMENT)
+    return unit_choices(request, kind=UnitKind.GOVERNMENT)
 
 
 def enterprise_choices(request):
@@ -76,14 +76,14 @@ def programme_filter_choices(request):
 
 
 def dispatching_unit_choices(request):
-    return unit_list(user=getattr(request, "user", None)).filter(is_dispatching=True)
+    return unit_choices(request, is_dispatching=True)
 
 
 def work_group_filter_choices(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return WorkGroup.objects.none()
-    return work_group_list(user=user)
+    return work_group_list(user=user).select_related(None)  # labelled by name alone
 
 
 class PersonChoiceField(ModelChoiceField):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.choices import Role
 from core.dates import start_of_day
 from core.selectors import office_over, unit_handlers, users_with_role
-from notifications.delivery import notify, notify_unit_webhook
+from notifications.delivery import Notice, notify, notify_many, notify_unit_webhook
 from notifications.jobs import Job, register_job
 from stationing.choices import ProgrammeStatus
 from stationing.models import Programme, ReportPeriod
@@ -47,24 +47,36 @@ def _today(now) -> datetime.date:
 
 def ticket_cards(now) -> str:
     """Yellow: tell the owner (or the unit's handlers). Red: tell the owner, the office and the
-    leader in charge, mark it urged and escalate it one level, once per ticket per deadline."""
-    yellow = red = 0
+    leader in charge, mark it urged and escalate it one level, once per ticket per deadline.
+
+    Each escalation commits on its own; the notices are then written together (notify_many),
+    so a province's thousands of red tickets cost a few statements each, not one insert per
+    person. A scan stopped half-way is finished by the next: escalation and notices are both
+    once per ticket and deadline."""
     tickets = Ticket.objects.filter(
         state__in=CLOCK_STATES, deadline__isnull=False, yellow_at__lte=now
     ).select_related("enterprise__region", "owner", "leader", "responsible_unit")
+    # The same units and offices come back for ticket after ticket: read each once per scan.
+    handlers_of: dict[int | None, list] = {}
+    offices_over: dict[str, list] = {}
+    yellow_notices, red_notices = [], []
     for ticket in tickets:
         card = colour(ticket, now)
+        if card not in (Colour.YELLOW, Colour.RED):
+            continue
         if ticket.owner_id:
             handlers = [ticket.owner]
         else:
-            handlers = list(unit_handlers(ticket.responsible_unit_id))
+            unit_id = ticket.responsible_unit_id
+            if unit_id not in handlers_of:
+                handlers_of[unit_id] = list(unit_handlers(unit_id))
+            handlers = handlers_of[unit_id]
         values = {"number": ticket.number, "title": ticket.title}
         link = f"/tickets/{ticket.pk}/"
         period_key = f"deadline:{ticket.deadline.isoformat()}"
         if card == Colour.YELLOW:
-            yellow += len(
-                notify(
-                    kind=SupervisionNotice.TICKET_YELLOW,
+            yellow_notices.append(
+                Notice(
                     recipients=handlers,
                     object_key=f"ticket:{ticket.pk}",
                     period_key=period_key,
@@ -74,30 +86,36 @@ def ticket_cards(now) -> str:
                     relevant_until=ticket.deadline,
                 )
             )
-        elif card == Colour.RED:
+            continue
+        if ticket.escalated_for_deadline != ticket.deadline:
+            # Not yet escalated for this deadline (the service checks again under its lock).
             with transaction.atomic():
                 ticket_escalate_overdue(ticket=ticket, now=now)
-                recipients = [*handlers, ticket.leader]
-                recipients += list(office_over(ticket.enterprise.region.path))
-                red += len(
-                    notify(
-                        kind=SupervisionNotice.TICKET_RED,
-                        recipients=recipients,
-                        object_key=f"ticket:{ticket.pk}",
-                        period_key=period_key,
-                        subject=_("红牌督办：诉求 %(number)s 已超过办结期限") % values,
-                        body=_("诉求 %(number)s“%(title)s”已超过办结期限，已升级督办。") % values,
-                        link=link,
-                    )
-                )
-                notify_unit_webhook(
-                    unit=ticket.responsible_unit,
-                    kind=SupervisionNotice.TICKET_RED,
-                    object_key=f"ticket:{ticket.pk}",
-                    period_key=period_key,
-                    text=_("红牌督办：诉求 %(number)s“%(title)s”已超过办结期限。") % values,
-                    link=link,
-                )
+        path = ticket.enterprise.region.path
+        if path not in offices_over:
+            offices_over[path] = list(office_over(path))
+        red_notices.append(
+            Notice(
+                recipients=[*handlers, ticket.leader, *offices_over[path]],
+                object_key=f"ticket:{ticket.pk}",
+                period_key=period_key,
+                subject=_("红牌督办：诉求 %(number)s 已超过办结期限") % values,
+                body=_("诉求 %(number)s“%(title)s”已超过办结期限，已升级督办。") % values,
+                link=link,
+            )
+        )
+        notify_unit_webhook(
+            unit=ticket.responsible_unit,
+            kind=SupervisionNotice.TICKET_RED,
+            object_key=f"ticket:{ticket.pk}",
+            period_key=period_key,
+            text=_("红牌督办：诉求 %(number)s“%(title)s”已超过办结期限。") % values,
+            link=link,
+        )
+    with transaction.atomic():
+        yellow = len(notify_many(kind=SupervisionNotice.TICKET_YELLOW, notices=yellow_notices))
+    with transaction.atomic():
+        red = len(notify_many(kind=SupervisionNotice.TICKET_RED, notices=red_notices))
     return f"{yellow} yellow, {red} red notifications"
 
 

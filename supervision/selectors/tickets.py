@@ -161,9 +161,26 @@ URGENCY_ORDER = (
 )
 
 
+# The order after red and yellow, which the ticket index of the same name serves.
+CALM_ORDER = URGENCY_ORDER[1:]
+
+
 def by_urgency(queryset: QuerySet[Ticket], now=None) -> QuerySet[Ticket]:
-    """The default order of the office's and the department's lists."""
-    return with_urgency(queryset, now).order_by(*URGENCY_ORDER)
+    """The default order of the office's and the department's lists.
+
+    No index can serve an order computed against the clock, so pages read it in two parts
+    (core.paging): the red and yellow tickets, few and found through the state index, sorted;
+    then every other ticket by deadline and age, read along an index. A page deep in a
+    province's list no longer sorts all of its tickets."""
+    now = now or timezone.now()
+    return (
+        with_urgency(queryset, now)
+        .order_by(*URGENCY_ORDER)
+        .ordered_in_parts(
+            (colour_q(Colour.RED, now) | colour_q(Colour.YELLOW, now), URGENCY_ORDER),
+            (Q(**{URGENCY_RANK: 2}), CALM_ORDER),
+        )
+    )
 
 
 def state_counts(queryset: QuerySet[Ticket]) -> dict[str, int]:

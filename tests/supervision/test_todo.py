@@ -13,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.dates import SHANGHAI
+from core.paging import NarrowPaginator
 from supervision.choices import TicketState
+from supervision.selectors import by_urgency, ticket_list
 from supervision.services import ticket_request_extension
 from tests.conftest import results
 from tests.factories import make_ticket
@@ -206,3 +208,20 @@ def test_query_counts_do_not_grow_with_rows(client_for, world, frozen, username,
     few = count()
     make(6)
     assert count() == few
+
+
+def test_urgency_pages_read_in_parts_equal_the_whole_order(world, tickets):
+    """The list pages read red and yellow first, then the rest along an index (core.paging):
+    page by page, the same tickets in the same order as the whole list sorted at once."""
+    whole = list(by_urgency(ticket_list(user=world.office)).values_list("pk", flat=True))
+    assert len(whole) >= 7
+    for per_page in (1, 2, 3, 5):
+        paginator = NarrowPaginator(
+            by_urgency(ticket_list(user=world.office)), per_page, count=len(whole)
+        )
+        paged = [
+            ticket.pk
+            for number in paginator.page_range
+            for ticket in paginator.page(number).object_list
+        ]
+        assert paged == whole, per_page

@@ -71,7 +71,8 @@ class ScopedSelect(FastSelect):
         iterator = self.choices
         queryset = getattr(iterator, "queryset", None)
         remote = REMOTE_SEARCH.get(queryset.model._meta.label) if queryset is not None else None
-        if remote is None or queryset[: LARGE_CHOICES + 1].count() <= LARGE_CHOICES:
+        # Counted without the choice's order: the first LARGE_CHOICES + 1 rows of any order.
+        if remote is None or queryset.order_by()[: LARGE_CHOICES + 1].count() <= LARGE_CHOICES:
             return super().get_context(name, value, attrs)
         url_name, parameter = remote
         attrs = {**(attrs or {}), "data-remote-url": f"{reverse(url_name)}?{parameter}="}

@@ -12,6 +12,7 @@ from .organisation import (
     cadre_list,
     cadre_unit_list,
     programme_list,
+    programme_unit_list,
     work_group_list,
 )
 from .plans import (
@@ -83,6 +84,7 @@ __all__ = [
     "plan_overdue_q",
     "plans_submitted",
     "programme_list",
+    "programme_unit_list",
     "report_assignment_list",
     "report_is_handed_in",
     "report_list",

@@ -12,7 +12,7 @@ hold several roles: what they see is the union of what each role allows.
 """
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.choices import Role
 from core.models import Profile, Unit
@@ -56,6 +56,13 @@ def work_group_list(*, user: User) -> QuerySet[WorkGroup]:
     if actor.is_superuser:
         return qs
     return qs.filter(programme__in=programme_list(user=user).values("pk"))
+
+
+def programme_unit_list(*, user: User, programme: Programme) -> QuerySet[Unit]:
+    """The dispatching units with cadres stationed in `programme` (the matrix's unit filter):
+    an EXISTS per unit, not a DISTINCT over every stationing."""
+    stationed = Assignment.objects.filter(programme=programme, cadre__unit_id=OuterRef("pk"))
+    return unit_list(user=user).select_related(None).filter(Exists(stationed))
 
 
 def assignment_list(*, user: User) -> QuerySet[Assignment]:

@@ -57,6 +57,7 @@ from ..selectors import (
     plan_due_date,
     plan_is_overdue,
     programme_list,
+    programme_unit_list,
     report_assignment_list,
     report_is_handed_in,
     report_list,
@@ -437,11 +438,14 @@ class ProgrammeMatrixView(OfficeOrLeaderRequiredMixin, TemplateView):
             programme=programme,
             matrix=self.matrix,
             truancy=truancy_list(matrix=self.matrix),
-            units=unit_list(user=self.request.user)
-            .filter(people__assignments__programme=programme)
-            .distinct(),
-            work_groups=work_group_list(user=self.request.user).filter(programme=programme),
-            regions=unit_list(user=self.request.user).filter(kind=UnitKind.GOVERNMENT),
+            units=programme_unit_list(user=self.request.user, programme=programme),
+            # Labels are the rows' own names: no joins for a province's 500 regions.
+            work_groups=work_group_list(user=self.request.user)
+            .select_related(None)
+            .filter(programme=programme),
+            regions=unit_list(user=self.request.user)
+            .select_related(None)
+            .filter(kind=UnitKind.GOVERNMENT),
             selected={
                 key: self.request.GET.get(key, "") for key in ("unit", "work_group", "region")
             },
@@ -457,8 +461,9 @@ def matrix_cell_renderer():
     """Render a matrix row's cells in Python: a city's matrix has tens of thousands of cells,
     and per-cell template tags (url reversing, filters) made the page take seconds. Labels are
     escaped once; the rest is numbers and our own CSS class names."""
-    labels = {value: escape(label) for value, label in PeriodStatus.choices}
-    ratings = {value: escape(label) for value, label in ReportRating.choices}
+    # str() first: escape() of a lazy label stays lazy and was translated again in every cell.
+    labels = {value: escape(str(label)) for value, label in PeriodStatus.choices}
+    ratings = {value: escape(str(label)) for value, label in ReportRating.choices}
     link = reverse("report-detail", args=[0]).replace("/0/", "/{}/")
 
     def render(cells) -> str:

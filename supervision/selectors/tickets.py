@@ -137,22 +137,25 @@ URGENCY_RANK = "urgency_rank"
 
 
 def with_urgency(queryset: QuerySet[Ticket], now=None) -> QuerySet[Ticket]:
-    """Annotate `urgency_rank`: 0 red, 1 yellow, 2 any other (computed in SQL against now from
-    the stored deadline and yellow_at, as colour_q does)."""
+    """Annotate `urgency_rank`: 0 red, 1 yellow, 2 any other ticket whose clock runs, 3 the rest
+    (waiting for acceptance, answered, closed …), computed in SQL against now from the stored
+    deadline and yellow_at, as colour_q does."""
     now = now or timezone.now()
     return queryset.annotate(
         **{
             URGENCY_RANK: Case(
                 When(colour_q(Colour.RED, now), then=Value(0)),
                 When(colour_q(Colour.YELLOW, now), then=Value(1)),
-                default=Value(2),
+                When(state__in=CLOCK_STATES, then=Value(2)),
+                default=Value(3),
                 output_field=IntegerField(),
             )
         }
     )
 
 
-# Red first, then yellow, then the nearest deadline (none last), then the newest.
+# Red first, then yellow, then the other running tickets, then the rest; within each the
+# nearest deadline (none last), then the newest.
 URGENCY_ORDER = (
     URGENCY_RANK,
     F("deadline").asc(nulls_last=True),
@@ -161,25 +164,25 @@ URGENCY_ORDER = (
 )
 
 
-# The order after red and yellow, which the ticket index of the same name serves.
+# The order of the tickets whose clock does not run, which the ticket index of the same name
+# serves.
 CALM_ORDER = URGENCY_ORDER[1:]
 
 
 def by_urgency(queryset: QuerySet[Ticket], now=None) -> QuerySet[Ticket]:
-    """The default order of the office's and the department's lists.
+    """The default order of the office's and the department's lists: the work still running,
+    most urgent first, before what waits for acceptance or is answered or done.
 
     No index can serve an order computed against the clock, so pages read it in two parts
-    (core.paging): the red and yellow tickets, few and found through the state index, sorted;
-    then every other ticket by deadline and age, read along an index. A page deep in a
-    province's list no longer sorts all of its tickets."""
+    (core.paging): the running tickets, found through their partial index and sorted; then
+    every other ticket by deadline and age, read along an index. A page of a province's list
+    no longer sorts all of its tickets."""
     now = now or timezone.now()
+    running = Q(state__in=CLOCK_STATES)
     return (
         with_urgency(queryset, now)
         .order_by(*URGENCY_ORDER)
-        .ordered_in_parts(
-            (colour_q(Colour.RED, now) | colour_q(Colour.YELLOW, now), URGENCY_ORDER),
-            (Q(**{URGENCY_RANK: 2}), CALM_ORDER),
-        )
+        .ordered_in_parts((running, URGENCY_ORDER), (~running, CALM_ORDER))
     )
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from core.dates import SHANGHAI
 from core.paging import NarrowPaginator
-from supervision.choices import TicketState
+from supervision.choices import CLOCK_STATES, TicketState
 from supervision.selectors import by_urgency, ticket_list
 from supervision.services import ticket_request_extension
 from tests.conftest import results
@@ -210,11 +210,21 @@ def test_query_counts_do_not_grow_with_rows(client_for, world, frozen, username,
     assert count() == few
 
 
-def test_urgency_pages_read_in_parts_equal_the_whole_order(world, tickets):
-    """The list pages read red and yellow first, then the rest along an index (core.paging):
-    page by page, the same tickets in the same order as the whole list sorted at once."""
+def test_urgency_pages_read_in_parts_equal_the_whole_order(world, tickets, frozen):
+    """The list pages read the running tickets first, then the rest along an index
+    (core.paging): page by page, the same tickets in the same order as the whole list sorted
+    at once. A ticket closed long ago comes after the running ones, whatever its deadline."""
+    frozen.move_to(datetime.datetime(2026, 11, 2, 9, tzinfo=SHANGHAI))
+    make_ticket(world, TicketState.CLOSED, title="早已办结件")
+    frozen.move_to(NOW)
     whole = list(by_urgency(ticket_list(user=world.office)).values_list("pk", flat=True))
     assert len(whole) >= 7
+    # The running tickets first (red, yellow, then by deadline), then those waiting or done.
+    running = [
+        state in CLOCK_STATES
+        for state in by_urgency(ticket_list(user=world.office)).values_list("state", flat=True)
+    ]
+    assert running == sorted(running, reverse=True) and running[0] and not running[-1]
     for per_page in (1, 2, 3, 5):
         paginator = NarrowPaginator(
             by_urgency(ticket_list(user=world.office)), per_page, count=len(whole)

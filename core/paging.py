@@ -10,9 +10,9 @@ It also takes a count the view already knows (the ticket list's state tabs add u
 the table is not counted twice.
 
 An order that no index can serve (the tickets' urgency, computed against the clock) can be
-declared as consecutive parts (`PartOrderedQuerySet.ordered_in_parts`): a small first part that
-is sorted (the red and yellow tickets), then the rest in an order an index serves. A page then
-reads the keys of the part it falls in, not the whole table sorted.
+declared as consecutive parts (`PartOrderedQuerySet.ordered_in_parts`): a smaller first part
+that is sorted (the tickets whose clock runs), then the rest in an order an index serves. A page
+then reads the keys of the part it falls in, not the whole table sorted.
 """
 
 from django.core.paginator import Paginator

@@ -103,8 +103,9 @@ AWAITING_CHOICES = (
 
 class TicketOrderingFilter(django_filters.OrderingFilter):
     """The list's sortable columns (`ordering`, as the API names it). `urgency` is the lists'
-    default made explicit: red, then yellow, then the nearest deadline (selectors.by_urgency).
-    Every order ends with the primary key, so pages never overlap."""
+    default made explicit: red, yellow, the other running tickets, then the rest, each by the
+    nearest deadline (selectors.by_urgency). Every order ends with the primary key, so pages
+    never overlap."""
 
     def filter(self, qs, value):
         if not value:

@@ -35,6 +35,12 @@ def unit_choices(request, **conditions):
 class ScopedModelChoiceField(ModelChoiceField):
     widget = ScopedSelect  # a long choice is searched on the server (core.widgets)
 
+    def __init__(self, *args, remote_query=None, always_remote=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(self.widget, ScopedSelect):
+            self.widget.remote_query = dict(remote_query or {})
+            self.widget.always_remote = always_remote
+
     def to_python(self, value):
         try:
             return super().to_python(value)

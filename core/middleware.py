@@ -1,4 +1,5 @@
-"""The portal's own middleware: the language, and the audit trail's request binding.
+"""The portal's own middleware: the language, the audit trail's request binding, and the
+settled heap.
 
 ChosenLanguageMiddleware — Chinese unless the user chose otherwise.
 
@@ -6,6 +7,8 @@ Django's LocaleMiddleware follows the browser's Accept-Language, so a government
 English browser would get English pages. The portal's language is Chinese; English is what a
 user picks with the switcher (stored in the language cookie by Django's set_language view).
 """
+
+import gc
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -61,3 +64,27 @@ class AuditMiddleware:
             if isinstance(data, dict):
                 reason = str(data.get("detail", ""))
         return reason
+
+
+class SettledHeapMiddleware:
+    """After a process's first request, moves what it has loaded for good (modules, pypinyin's
+    phrase data, compiled templates, URL patterns, catalogues: some 400,000 objects) out of the
+    garbage collector's sight with gc.freeze().
+
+    Without it every full collection walks all of them again: about 120 ms, which fell on every
+    third or fourth request of a page that allocates much (the report matrix's p95 was three
+    times its median in `make bench`). What the first request leaves alive is long-lived by
+    then; its cyclic garbage is collected first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.settled = False  # one instance per process
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not self.settled:
+            self.settled = True
+            gc.collect()
+            gc.freeze()
+        return response

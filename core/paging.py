@@ -17,6 +17,8 @@ then reads the keys of the part it falls in, not the whole table sorted.
 
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
+from django.db.models.sql.datastructures import Join
+from django.db.models.sql.where import WhereNode
 
 
 class PartOrderedQuerySet(QuerySet):
@@ -83,5 +85,20 @@ class NarrowPaginator(Paginator):
             keys = queryset.page_keys(bottom, top)
         else:
             keys = list(queryset.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in queryset.order_by().filter(pk__in=keys)}
+        rows = {row.pk: row for row in page_rows(queryset, keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
+def page_rows(queryset: QuerySet, keys: list) -> QuerySet:
+    """The rows of a page's keys, with the list's joins and annotations but not its filters:
+    the keys came through them already, and a scope's filter (a subquery over a province's
+    10,000 enterprises) would only be paid twice. Kept when a filter joined another table,
+    as an annotation may count on that join."""
+    rows = queryset.order_by()
+    query = rows.query
+    if not any(
+        isinstance(join, Join) and query.alias_refcount[alias]
+        for alias, join in query.alias_map.items()
+    ):
+        query.where = WhereNode()
+    return rows.filter(pk__in=keys)

@@ -15,6 +15,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils.html import conditional_escape
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 LARGE_CHOICES = 200
@@ -67,15 +68,30 @@ def fast_select(widget: forms.Widget) -> forms.Widget:
 
 
 class ScopedSelect(FastSelect):
+    """`remote_query`: conditions the search adds to the API list so it offers the same rows as
+    the choice (`{"kind": "government"}` for regions). `always_remote`: searched at any length,
+    for a choice that is long in a province and short in a county (regions): the page then
+    reads the same statements at any size, and none unless a value is chosen."""
+
+    def __init__(self, attrs=None, choices=(), remote_query=None, always_remote=False):
+        super().__init__(attrs, choices)
+        self.remote_query = dict(remote_query or {})
+        self.always_remote = always_remote
+
     def get_context(self, name, value, attrs):
         iterator = self.choices
         queryset = getattr(iterator, "queryset", None)
         remote = REMOTE_SEARCH.get(queryset.model._meta.label) if queryset is not None else None
+        if remote is None:
+            return super().get_context(name, value, attrs)
         # Counted without the choice's order: the first LARGE_CHOICES + 1 rows of any order.
-        if remote is None or queryset.order_by()[: LARGE_CHOICES + 1].count() <= LARGE_CHOICES:
+        if not self.always_remote and (
+            queryset.order_by()[: LARGE_CHOICES + 1].count() <= LARGE_CHOICES
+        ):
             return super().get_context(name, value, attrs)
         url_name, parameter = remote
-        attrs = {**(attrs or {}), "data-remote-url": f"{reverse(url_name)}?{parameter}="}
+        query = f"{urlencode(self.remote_query)}&" if self.remote_query else ""
+        attrs = {**(attrs or {}), "data-remote-url": f"{reverse(url_name)}?{query}{parameter}="}
         chosen = [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
         keys = [v for v in chosen if v.isdigit()]
         limited = (

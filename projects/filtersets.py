@@ -74,7 +74,12 @@ class KeyProjectFilterSet(django_filters.FilterSet):
         label=_("责任单位"), queryset=unit_choices, empty_label=ANY, method="filter_unit"
     )
     region = ScopedModelChoiceFilter(
-        label=_("所在地区"), queryset=region_choices, empty_label=ANY, method="filter_region"
+        label=_("所在地区"),
+        queryset=region_choices,
+        empty_label=ANY,
+        method="filter_region",
+        remote_query={"kind": UnitKind.GOVERNMENT.value},
+        always_remote=True,
     )
     # The dashboard's per-unit rows count projects by the unit that leads them (牵头单位).
     lead_unit = ScopedModelChoiceFilter(label=_("牵头单位"), queryset=unit_choices, empty_label=ANY)

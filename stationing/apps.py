@@ -9,4 +9,10 @@ class StationingConfig(AppConfig):
     def ready(self):
         # Registrations with the layers below: notification kinds, scheduled jobs, and the
         # panel this app adds to the enterprise page.
+        from core.models import Unit
+        from core.widgets import register_remote_search
+
         from . import jobs, notices, panels  # noqa: F401
+
+        # The units API (this app's) searches a long unit choice, such as a province's regions.
+        register_remote_search(Unit, "api-unit-list", "q")

@@ -54,6 +54,10 @@ def region_choices(request):
     return unit_choices(request, kind=UnitKind.GOVERNMENT)
 
 
+# The units API's search for the same rows as region_choices.
+REGION_SEARCH = {"kind": UnitKind.GOVERNMENT.value}
+
+
 def enterprise_choices(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -138,8 +142,14 @@ class TicketFilterSet(django_filters.FilterSet):
     enterprise = ScopedModelChoiceFilter(
         label=_("企业"), queryset=enterprise_choices, empty_label=ANY
     )
-    region = django_filters.ModelChoiceFilter(
-        label=_("所属区域"), queryset=region_choices, empty_label=ANY, method="filter_region"
+    # A province's 500 regions are searched as the user types (core.widgets.ScopedSelect).
+    region = ScopedModelChoiceFilter(
+        label=_("所属区域"),
+        queryset=region_choices,
+        empty_label=ANY,
+        method="filter_region",
+        remote_query=REGION_SEARCH,
+        always_remote=True,
     )
     leader = PersonFilter(label=_("包案领导"), queryset=leader_filter_choices, empty_label=ANY)
     urged = django_filters.BooleanFilter(

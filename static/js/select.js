@@ -20,6 +20,12 @@
 
   function enhance(select) {
     var multiple = select.multiple;
+    // Tom Select points the field's label at its own search box; the original select, kept
+    // for the form, keeps the label's text as its accessible name.
+    var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
+    if (label && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.textContent.trim());
+    }
     var settings = {
       maxOptions: null, // every option, not the first 50
       hidePlaceholder: !multiple, // a chosen unit is enough; the chips keep their hint
@@ -46,7 +52,10 @@
       settings.valueField = "id";
       settings.labelField = "name";
       settings.searchField = ["name"];
-      settings.shouldLoad = function (query) { return query.length > 0; };
+      // Opened without typing, it offers the first page (a county's few regions all at once);
+      // typing narrows it.
+      settings.preload = "focus";
+      settings.shouldLoad = function () { return true; };
       settings.load = function (query, callback) {
         fetch(remote + encodeURIComponent(query), {
           credentials: "same-origin",

@@ -106,7 +106,15 @@ class ProgressReport(TrackedModel):
                 fields=["assignment"],
                 condition=models.Q(state="submitted"),
                 name="report_awaiting_review",
-            )
+            ),
+            # Who has handed in a period's report (the missing-report counts of the console,
+            # the dashboard and the reminders), from the index alone: a province's period has
+            # 10,000 reports, each on its own table page.
+            models.Index(
+                fields=["period", "assignment"],
+                include=["state", "is_late"],
+                name="report_handed_in_by_period",
+            ),
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ browser when the network drops (static/js/report_form.js).
 
 import datetime
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -35,6 +36,7 @@ from core.views import (
     QueueMixin,
     xlsx_response,
 )
+from core.widgets import ScopedSelect
 
 from ..choices import PeriodStatus, ReportRating, ReportState
 from ..exports import matrix_workbook, truancy_workbook
@@ -426,6 +428,9 @@ class ProgrammeMatrixView(OfficeOrLeaderRequiredMixin, TemplateView):
             return xlsx_response(content, f"{self.programme.name}-{name}")
         return super().get(request, *args, **kwargs)
 
+    def _region_select(self) -> str:
+        return _matrix_region_select(self.request.user, self.request.GET.get("region", ""))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         programme = self.programme
@@ -443,9 +448,7 @@ class ProgrammeMatrixView(OfficeOrLeaderRequiredMixin, TemplateView):
             work_groups=work_group_list(user=self.request.user)
             .select_related(None)
             .filter(programme=programme),
-            regions=unit_list(user=self.request.user)
-            .select_related(None)
-            .filter(kind=UnitKind.GOVERNMENT),
+            region_select=self._region_select(),
             selected={
                 key: self.request.GET.get(key, "") for key in ("unit", "work_group", "region")
             },
@@ -455,6 +458,20 @@ class ProgrammeMatrixView(OfficeOrLeaderRequiredMixin, TemplateView):
             paged=self.page_obj is not None and self.page_obj.has_other_pages(),
         )
         return context
+
+
+def _matrix_region_select(user, value: str) -> str:
+    """The region filter as on the lists: a province's 500 regions are searched as the user
+    types (core.widgets.ScopedSelect) instead of being sent whole."""
+    field = forms.ModelChoiceField(
+        queryset=unit_list(user=user).select_related(None).filter(kind=UnitKind.GOVERNMENT),
+        required=False,
+        empty_label=_("全部"),
+        widget=ScopedSelect(remote_query={"kind": UnitKind.GOVERNMENT.value}, always_remote=True),
+    )
+    return field.widget.render(
+        "region", value, attrs={"id": "f-region", "class": "form-select form-select-sm"}
+    )
 
 
 def matrix_cell_renderer():

@@ -11,6 +11,7 @@ from core.paging import PartOrderedQuerySet
 
 from ..choices import (
     CLOCK_STATES,
+    OPEN_STATES,
     Category,
     EventKind,
     ExtensionState,
@@ -213,6 +214,14 @@ class Ticket(TrackedModel):
                 include=["yellow_at", "state", "enterprise", "project", "created_at", "id"],
                 condition=models.Q(state__in=CLOCK_STATES),
                 name="ticket_running_by_deadline",
+            ),
+            # The to-do counts of open tickets (to accept, objections, red, yellow) under the
+            # office's scope, from the index alone: the closed majority is not in it.
+            models.Index(
+                fields=["state"],
+                include=["deadline", "yellow_at", "enterprise", "project", "id"],
+                condition=models.Q(state__in=OPEN_STATES),
+                name="ticket_open_todo",
             ),
         ]
 

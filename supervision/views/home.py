@@ -4,6 +4,7 @@ It lives in supervision, the top layer, because its to-do spans both apps: ticke
 plans and half-month reports in stationing (supervision.selectors.todo counts them).
 """
 
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.views.generic import TemplateView
@@ -76,8 +77,10 @@ class HomeView(PortalLoginRequiredMixin, TemplateView):
             context["programmes"] = programmes[:10]
             context["counts"] = {
                 "programmes": programmes.count(),
-                "enterprises": enterprise_list(user=user).count(),
-                "key_enterprises": enterprise_list(user=user).filter(is_key=True).count(),
+                # Both in one read of a province's 10,000 enterprises.
+                **enterprise_list(user=user).aggregate(
+                    enterprises=Count("pk"), key_enterprises=Count("pk", filter=Q(is_key=True))
+                ),
                 "cadres": cadre_list(user=user).count(),
                 "assignments": assignment_list(user=user).count(),
             }

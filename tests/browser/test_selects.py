@@ -99,3 +99,29 @@ def test_a_short_single_select_stays_plain(world, new_page, sign_in, live_server
         + page.locator("select").evaluate_all("l => l.filter(s => s.options.length > 15).length")
     )
     assert not page.problems, page.problems
+
+
+def test_the_region_filter_is_searched_on_the_server(world, new_page, sign_in, live_server):
+    """所属区域 (a province has 500 regions) is sent as the chosen option only: opened, it
+    offers the first page of the office's regions from the units API; typing narrows it to the
+    same rows (regions, not departments); choosing one filters."""
+    make_ticket(world, TicketState.SUBMITTED)
+    page = sign_in(new_page(viewport=DESKTOP), "office")
+    page.goto(f"{live_server.url}/tickets/")
+    select = page.locator("select[name='region']")
+    assert select.locator("option").count() == 1  # 全部 only
+    page.get_by_role("button", name="筛选", exact=True).click()  # the folded filters
+    box = page.locator(f".ts-wrapper[data-enhanced-select='{select.get_attribute('id')}']")
+    box.click()
+    options = box.locator(".ts-dropdown .option")
+    expect(options.filter(has_text=world.town_a.name)).to_have_count(1)
+    expect(options.filter(has_text=world.town_b.name)).to_have_count(1)
+    expect(options.filter(has_text=world.dev_bureau.name)).to_have_count(0)
+    box.locator("input").first.fill("河东")
+    expect(options).to_have_count(1)
+    options.first.click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="查询", exact=True).click()
+    page.wait_for_url(re.compile(rf"region={world.town_b.pk}"))
+    expect(page.locator("select[name='region'] option[selected]")).to_have_text(world.town_b.name)
+    assert not page.problems, page.problems

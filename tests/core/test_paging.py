@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.test.utils import CaptureQueriesContext
 
 from core.models import Unit
-from core.paging import NarrowPaginator, PartOrderedQuerySet
+from core.paging import NarrowPaginator, PartOrderedQuerySet, page_rows
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +64,26 @@ def test_a_page_in_the_first_part_reads_only_that_part(units):
 def test_a_column_sort_drops_the_parts(units):
     by_name = parted().order_by("name")
     assert by_name.page_keys(0, 3) == [u.pk for u in sorted(units, key=lambda u: u.name)][:3]
+
+
+def test_a_pages_rows_are_read_by_their_keys_without_the_lists_filters(units):
+    """The keys came through the filters (a scope's subquery, on a real list): the rows are
+    read by key alone, with the same joins, in the keys' order."""
+    listed = Unit.objects.select_related("parent").filter(
+        pk__in=Unit.objects.filter(name__startswith="单位").values("pk")
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = NarrowPaginator(listed.order_by("-name", "pk"), 3).page(2)
+    keys_sql, rows_sql = (q["sql"] for q in queries.captured_queries[-2:])  # after the count
+    assert keys_sql.count("SELECT") == 2  # the keys: the filter's subquery
+    assert rows_sql.count("SELECT") == 1 and "LIKE" not in rows_sql and "JOIN" in rows_sql
+    expected = sorted(units, key=lambda u: u.name, reverse=True)[3:6]
+    assert [u.pk for u in page.object_list] == [u.pk for u in expected]
+
+
+def test_a_filter_that_joins_another_table_is_kept_on_the_rows():
+    # An annotation or the select may count on a filter's join: then the rows keep the filters.
+    joined = Unit.objects.filter(parent__name="某县")
+    assert "某县" in str(page_rows(joined, [1, 2]).query)
+    plain = Unit.objects.filter(name="某县")
+    assert "某县" not in str(page_rows(plain, [1, 2]).query)

@@ -1,10 +1,11 @@
 """core.widgets: the Python-rendered select is Django's select, and a long scoped choice is
 searched on the server."""
 
+import pytest
 from django import forms
 from django.test.html import parse_html
 
-from core.widgets import FastSelect, fast_select
+from core.widgets import FastSelect, ScopedSelect, fast_select
 
 CHOICES = [
     ("", "请选择…"),
@@ -27,3 +28,26 @@ def test_only_plain_single_selects_are_swapped():
     assert isinstance(swapped, FastSelect) and list(swapped.choices) == list(plain.choices)
     multiple = forms.SelectMultiple(choices=CHOICES)
     assert fast_select(multiple) is multiple
+
+
+@pytest.mark.django_db
+def test_an_always_remote_choice_sends_only_the_chosen_option_and_searches_the_same_rows(
+    django_assert_num_queries,
+):
+    from core.choices import UnitKind
+    from core.models import Unit
+    from tests.factories import UnitFactory
+
+    towns = [UnitFactory(name=f"第{n}镇", kind=UnitKind.GOVERNMENT) for n in range(1, 4)]
+    field = forms.ModelChoiceField(
+        queryset=Unit.objects.filter(kind=UnitKind.GOVERNMENT),
+        required=False,
+        empty_label="全部",
+        widget=ScopedSelect(remote_query={"kind": "government"}, always_remote=True),
+    )
+    with django_assert_num_queries(0):  # nothing chosen: nothing read, at any size
+        empty = field.widget.render("region", "")
+    assert 'data-remote-url="/api/v1/units/?kind=government&amp;q="' in empty
+    assert "第1镇" not in empty and ">全部</option>" in empty
+    chosen = field.widget.render("region", str(towns[1].pk))
+    assert "第2镇" in chosen and "第1镇" not in chosen and "selected" in chosen

@@ -640,3 +640,20 @@ def test_plan_list_query_count_does_not_grow(world, api):
     rows_many, many = count()
     assert (rows_few, rows_many) == (3, 15)
     assert many == few
+
+
+def test_report_list_shows_the_newest_period_first(world, periods, api):
+    """The API's default order: newest period first, read along the (period, assignment) index
+    instead of sorting every report by the period's start and the names; ?ordering= still
+    sorts by a column."""
+    _submitted(world.assignment_a, periods[1], world.cadre_a)
+    _submitted(world.assignment_b, periods[1], world.cadre_b)
+    later = report_get_or_create_draft(
+        assignment=world.assignment_a, period=periods[3], by=world.cadre_a
+    )
+    office = api(world.office)
+    rows = results(office.get(REPORTS))
+    assert rows[0]["id"] == later.pk
+    assert [row["period"] for row in rows] == [periods[3].pk, periods[1].pk, periods[1].pk]
+    oldest_first = results(office.get(REPORTS, {"ordering": "period__start"}))
+    assert oldest_first[-1]["id"] == later.pk

@@ -74,6 +74,26 @@ def enterprise_ids(*, user: User) -> QuerySet:
     return (qs if q is None else qs.filter(q)).values("pk")
 
 
+def in_scope_q(*, user: User, field: str) -> Q:
+    """Rows whose `field` (a required foreign key to Enterprise) is an enterprise the user may
+    see: the same rows as `{field}__in=enterprise_ids(user)`.
+
+    A top-level territory (a province's or a county's office or leader) holds nearly the whole
+    registry, so there it is written as "not one of the enterprises outside it": the database
+    then checks each of a province's 100,000 tickets against the few enterprises outside instead
+    of the 10,000 inside, in the same statement (about 17 -> 10 ms for the ticket list's
+    counts). Elsewhere the short list inside is the cheaper one to check.
+    """
+    q = _enterprise_q(user)
+    if q is None:
+        return Q()
+    actor = actor_for(user)
+    if actor.sees_programmes_of_unit and actor.unit_path.count("/") == 2:
+        outside = Enterprise.objects.exclude(q).values("pk")
+        return ~Q(**{f"{field}__in": outside})
+    return Q(**{f"{field}__in": Enterprise.objects.filter(q).values("pk")})
+
+
 def survey_list(*, user: User) -> QuerySet[EnterpriseSurvey]:
     return EnterpriseSurvey.objects.select_related("enterprise", "surveyed_by__profile").filter(
         enterprise_id__in=enterprise_ids(user=user)

@@ -29,7 +29,7 @@ from core.models import Unit
 from core.roles import actor_for
 from core.selectors import leader_list, unit_list
 from enterprises.models import Enterprise
-from enterprises.selectors import enterprise_ids, enterprise_list
+from enterprises.selectors import enterprise_ids, enterprise_list, in_scope_q
 from projects.selectors import own_project_ids
 from stationing.models import Assignment, ReportProblem
 from stationing.selectors import report_list
@@ -54,7 +54,7 @@ def ticket_list(*, user: User) -> QuerySet[Ticket]:
         return qs
     q = NOTHING
     if actor.sees_programmes_of_unit:
-        q |= Q(enterprise_id__in=enterprise_ids(user=user))
+        q |= in_scope_q(user=user, field="enterprise_id")
     elif actor.has(Role.CADRE) or actor.has(Role.ENTERPRISE):
         # A cadre's or a contact's few enterprises, read first: a list of ids lets PostgreSQL
         # use the ticket's enterprise index, which a subquery OR-ed with the others does not.

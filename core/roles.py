@@ -29,6 +29,13 @@ class Actor:
         """Office staff and leaders see every programme run by their unit or units below it."""
         return bool(self.roles & {Role.OFFICE, Role.LEADER})
 
+    @property
+    def sees_whole_tree(self) -> bool:
+        """An office or leader of a top-level unit (a province, a county run on its own): their
+        territory holds nearly all the data, so scoped reads are cheaper written as "not one of
+        the few rows outside it" (the same rows either way)."""
+        return self.sees_programmes_of_unit and self.unit_path.count("/") == 2
+
     def has(self, role: Role) -> bool:
         return role in self.roles
 

@@ -87,8 +87,7 @@ def in_scope_q(*, user: User, field: str) -> Q:
     q = _enterprise_q(user)
     if q is None:
         return Q()
-    actor = actor_for(user)
-    if actor.sees_programmes_of_unit and actor.unit_path.count("/") == 2:
+    if actor_for(user).sees_whole_tree:
         outside = Enterprise.objects.exclude(q).values("pk")
         return ~Q(**{f"{field}__in": outside})
     return Q(**{f"{field}__in": Enterprise.objects.filter(q).values("pk")})

@@ -54,3 +54,30 @@ def test_both_forms_select_the_same_tickets(world):
         for t in Ticket.objects.filter(in_scope_q(user=world.office, field="enterprise_id"))
     }
     assert stationed_far.pk in seen and far.pk not in seen and in_village.pk in seen
+
+
+def test_a_top_level_offices_reports_are_those_of_its_territorys_programmes(world, periods):
+    from stationing.models import Assignment, ProgressReport
+    from stationing.selectors import report_list
+    from stationing.services import report_get_or_create_draft
+
+    from ..factories import ProgrammeFactory
+
+    elsewhere = ProgrammeFactory(organiser=world.other_county, name="邻县驻企")
+    far_assignment = AssignmentFactory(
+        programme=elsewhere,
+        enterprise=world.ent_c,
+        cadre=ProfileFactory(phone="13712340003"),
+    )
+    own = report_get_or_create_draft(assignment=world.assignment_a, period=periods[1], by=None)
+    far = ProgressReport.objects.create(assignment=far_assignment, period=periods[1])
+    listed = set(report_list(user=world.office).values_list("pk", flat=True))
+    assert "NOT" in str(report_list(user=world.office).query)
+    direct = set(
+        ProgressReport.objects.filter(
+            assignment__in=Assignment.objects.filter(
+                programme__organiser__path__startswith=world.county.path
+            )
+        ).values_list("pk", flat=True)
+    )
+    assert listed == direct and own.pk in listed and far.pk not in listed

@@ -88,7 +88,9 @@ def assignment_list(*, user: User) -> QuerySet[Assignment]:
 
 
 def cadre_list(*, user: User) -> QuerySet[Profile]:
-    qs = Profile.objects.filter(user__groups__name=Role.CADRE).select_related("unit", "user")
+    # The role as a semi-join on the membership table: no join through every user's row.
+    members = User.groups.through.objects.filter(group__name=Role.CADRE).values("user_id")
+    qs = Profile.objects.filter(user_id__in=members).select_related("unit", "user")
     actor = actor_for(user)
     if actor.is_superuser:
         return qs

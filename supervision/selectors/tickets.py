@@ -120,11 +120,11 @@ def stationed_by_q(**conditions) -> Q:
 
 def pending_extension_q() -> Q:
     """Tickets with an extension request waiting for the office's decision (at most one: a
-    unique constraint), as an EXISTS so lists and counts stay one row per ticket."""
+    unique constraint), as a semi-join so lists and counts stay one row per ticket. An IN over the
+    few pending requests, not an EXISTS per ticket: the to-do count ran that EXISTS for each of
+    a province's 19,000 open tickets (8 of its 10 ms)."""
     return Q(
-        Exists(
-            ExtensionRequest.objects.filter(ticket_id=OuterRef("pk"), state=ExtensionState.PENDING)
-        )
+        pk__in=ExtensionRequest.objects.filter(state=ExtensionState.PENDING).values("ticket_id")
     )
 
 

@@ -93,7 +93,7 @@ class ScopedSelect(FastSelect):
         query = f"{urlencode(self.remote_query)}&" if self.remote_query else ""
         attrs = {**(attrs or {}), "data-remote-url": f"{reverse(url_name)}?{query}{parameter}="}
         chosen = [str(v) for v in (value if isinstance(value, list | tuple) else [value])]
-        keys = [v for v in chosen if v.isdigit()]
+        keys = [v for v in chosen if v.isascii() and v.isdigit()]  # not "²"
         limited = (
             [("", iterator.field.empty_label)] if iterator.field.empty_label is not None else []
         )

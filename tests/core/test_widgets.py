@@ -49,5 +49,6 @@ def test_an_always_remote_choice_sends_only_the_chosen_option_and_searches_the_s
         empty = field.widget.render("region", "")
     assert 'data-remote-url="/api/v1/units/?kind=government&amp;q="' in empty
     assert "第1镇" not in empty and ">全部</option>" in empty
+    assert "selected" not in field.widget.render("region", "²")  # a digit, not an id
     chosen = field.widget.render("region", str(towns[1].pk))
     assert "第2镇" in chosen and "第1镇" not in chosen and "selected" in chosen

@@ -35,14 +35,16 @@ import datetime
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db.models import (
+    Case,
     Count,
+    DecimalField,
     Exists,
     F,
     Max,
@@ -52,9 +54,11 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.db.models.functions import Abs, Coalesce, Round, TruncDate, TruncWeek
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from core.dates import SHANGHAI, local_date
 from core.models import Unit
@@ -110,12 +114,18 @@ class Scope:
     work_group: WorkGroup | None = None
 
 
+def _decimal(value: Fraction) -> Decimal:
+    """One decimal, ties away from zero (half up), as PostgreSQL's round() does."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
 def ratio(part, whole) -> Decimal | None:
     """A share in per cent, one decimal, half up; None when there is nothing to divide by."""
     if not whole:
         return None
-    value = Fraction(part) * 100 / Fraction(whole)
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"))
+    return _decimal(Fraction(part) * 100 / Fraction(whole))
 
 
 def growth_targets(programme: Programme) -> dict[str, Decimal]:
@@ -246,7 +256,11 @@ def report_figures(*, user: User, scope: Scope, now: datetime.datetime) -> dict:
         units = [
             {
                 "unit_id": unit["cadre__unit_id"],
-                "name": unit["cadre__unit__short_name"] or unit["cadre__unit__name"],
+                # A cadre imported without a dispatching unit is counted under a label, not
+                # under an empty name that cannot be sorted with the others.
+                "name": unit["cadre__unit__short_name"]
+                or unit["cadre__unit__name"]
+                or _("未填派出单位"),
                 "owed": unit["owed"],
                 "handed_in": unit["handed_in"],
                 "on_time": unit["on_time"],
@@ -357,11 +371,10 @@ def _with_rates(row: dict) -> dict:
     return row
 
 
-def _mean(values) -> Decimal | None:
-    if not values:
+def _mean(total: int, n: int) -> Decimal | None:
+    if not n:
         return None
-    value = Fraction(sum(values), len(values))
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"))
+    return _decimal(Fraction(total, n))
 
 
 def _rolled_up(rows: list[dict], key: str) -> list[dict]:
@@ -375,11 +388,28 @@ def _rolled_up(rows: list[dict], key: str) -> list[dict]:
     return list(totals.values())
 
 
-def _working_days_by_unit(tickets: QuerySet) -> tuple[dict[int, list[int]], list[int]]:
+@dataclass
+class DaysSpent:
+    """Working days from assignment to answer, summed, and the tickets they were counted over."""
+
+    total: int = 0
+    tickets: int = 0
+
+    def add(self, days: int, tickets: int) -> None:
+        self.total += days * tickets
+        self.tickets += tickets
+
+    @property
+    def mean(self) -> Decimal | None:
+        return _mean(self.total, self.tickets)
+
+
+def _working_days_by_unit(tickets: QuerySet) -> tuple[dict[int, DaysSpent], DaysSpent]:
     """Working days from assignment to answer, per responsible unit and overall.
 
     Grouped in SQL by unit and the two local dates (many tickets share them), then counted on
-    a running index of working days, so the time grows with the days spanned, not the rows.
+    a running index of working days and kept as sums, so the time grows with the days spanned,
+    not the rows (a province's 80,000 answered tickets are a few thousand groups).
     """
     pairs = list(
         tickets.filter(assigned_at__isnull=False, answered_at__isnull=False)
@@ -391,10 +421,10 @@ def _working_days_by_unit(tickets: QuerySet) -> tuple[dict[int, list[int]], list
         .annotate(n=Count("pk"))
         .order_by()
     )
-    days: dict[int, list[int]] = defaultdict(list)
-    all_days: list[int] = []
+    days: dict[int, DaysSpent] = defaultdict(DaysSpent)
+    overall = DaysSpent()
     if not pairs:
-        return days, all_days
+        return days, overall
     first = min(min(a, b) for _unit, a, b, _n in pairs)
     last = max(max(a, b) for _unit, a, b, _n in pairs)
     calendar = WorkCalendar.load(first.year, last.year)
@@ -405,9 +435,9 @@ def _working_days_by_unit(tickets: QuerySet) -> tuple[dict[int, list[int]], list
         day += datetime.timedelta(days=1)
     for unit_id, assigned_day, answered_day, n in pairs:
         span = index[answered_day] - index[assigned_day]
-        days[unit_id].extend([span] * n)
-        all_days.extend([span] * n)
-    return days, all_days
+        days[unit_id].add(span, n)
+        overall.add(span, n)
+    return days, overall
 
 
 def ticket_figures(*, user: User, scope: Scope, now: datetime.datetime) -> dict:
@@ -424,8 +454,8 @@ def ticket_figures(*, user: User, scope: Scope, now: datetime.datetime) -> dict:
     result["by_level"] = sorted(
         (_with_rates(row) for row in _rolled_up(cells, "level")), key=lambda row: row["level"]
     )
-    days, all_days = _working_days_by_unit(tickets)
-    result["mean_days"] = _mean(all_days)
+    days, overall = _working_days_by_unit(tickets)
+    result["mean_days"] = overall.mean
     result["departments"] = department_figures(tickets=tickets, scope=scope, days=days, now=now)
     result["weekly"] = weekly_trend(tickets=tickets, now=now)
     return result
@@ -446,7 +476,8 @@ def department_figures(*, tickets: QuerySet, scope: Scope, days: dict, now) -> l
         row["name"] = row["responsible_unit__short_name"] or row["responsible_unit__name"]
         row["on_time_rate"] = ratio(row["on_time"], row["assigned"])
         row["satisfaction_rate"] = satisfaction_rate(row)
-        row["mean_days"] = _mean(days.get(row["responsible_unit_id"], []))
+        spent = days.get(row["responsible_unit_id"])
+        row["mean_days"] = spent.mean if spent is not None else None
     keys = [
         (
             row["on_time_rate"],
@@ -512,10 +543,27 @@ def _indicator_sums(prefix: str, start: datetime.date, end: datetime.date) -> di
 
 
 def growth(current, previous) -> Decimal | None:
+    """Growth over the same months a year earlier, in per cent, one decimal, half up; None
+    without a current figure or a previous one to compare with."""
     if current is None or not previous:
         return None
-    value = (Fraction(current) - Fraction(previous)) * 100 / abs(Fraction(previous))
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"))
+    return _decimal((Fraction(current) - Fraction(previous)) * 100 / abs(Fraction(previous)))
+
+
+def _growth_in_sql(key: str) -> Case:
+    """growth() of the `cur_`/`prev_` sums of `key`, computed by the database, so a province's
+    10,000 enterprises are compared and sorted where they are summed (seconds of Python
+    otherwise) and only the few shown come back."""
+    current, previous = F(f"cur_{key}"), F(f"prev_{key}")
+    return Case(
+        When(
+            Q(**{f"cur_{key}__isnull": False, f"prev_{key}__isnull": False})
+            & ~Q(**{f"prev_{key}": 0}),
+            then=Round((current - previous) * 100 / Abs(previous), 1),
+        ),
+        default=None,
+        output_field=DecimalField(max_digits=30, decimal_places=1),
+    )
 
 
 def indicator_figures(*, user: User, scope: Scope, now: datetime.datetime) -> dict:
@@ -542,7 +590,7 @@ def indicator_figures(*, user: User, scope: Scope, now: datetime.datetime) -> di
         **_indicator_sums("cur_", year_start, latest),
         **_indicator_sums("prev_", previous_start, previous_end),
     }
-    totals = reports.aggregate(**sums)
+    totals = reports.aggregate(**sums, enterprises=Count("enterprise_id", distinct=True))
     result["totals"] = [
         {
             "key": key,
@@ -555,30 +603,32 @@ def indicator_figures(*, user: User, scope: Scope, now: datetime.datetime) -> di
     ]
     for total in result["totals"]:
         total["below"] = total["growth"] is not None and total["growth"] < total["target"]
-    rows = []
-    for row in reports.values("enterprise_id", "enterprise__name").annotate(**sums):
-        growths = {key: growth(row[f"cur_{key}"], row[f"prev_{key}"]) for key in INDICATORS}
-        rows.append(
-            {
-                "enterprise_id": row["enterprise_id"],
-                "name": row["enterprise__name"],
-                "growths": [
-                    {
-                        "key": key,
-                        "growth": growths[key],
-                        "below": growths[key] is not None and growths[key] < targets[key],
-                    }
-                    for key in INDICATORS
-                ],
-                "gap": None
-                if growths["output_value"] is None
-                else growths["output_value"] - targets["output_value"],
-            }
-        )
-    result["enterprises"] = len(rows)
-    below = [row for row in rows if row["gap"] is not None and row["gap"] < 0]
-    below.sort(key=lambda row: (row["gap"], row["name"]))
-    result["rows"] = below[:FURTHEST_BELOW]
+    result["enterprises"] = totals["enterprises"]
+    # The enterprises furthest below the output-value target, by how far, then by name.
+    below = (
+        reports.values("enterprise_id", "enterprise__name", "enterprise__sort_key")
+        .annotate(**sums)
+        .annotate(**{f"growth_{key}": _growth_in_sql(key) for key in INDICATORS})
+        .filter(growth_output_value__lt=targets["output_value"])
+        .order_by("growth_output_value", "enterprise__sort_key", "enterprise_id")
+    )
+    result["rows"] = [
+        {
+            "enterprise_id": row["enterprise_id"],
+            "name": row["enterprise__name"],
+            "growths": [
+                {
+                    "key": key,
+                    "growth": row[f"growth_{key}"],
+                    "below": row[f"growth_{key}"] is not None
+                    and row[f"growth_{key}"] < targets[key],
+                }
+                for key in INDICATORS
+            ],
+            "gap": row["growth_output_value"] - targets["output_value"],
+        }
+        for row in below[:FURTHEST_BELOW]
+    ]
     return result
 
 

@@ -372,3 +372,69 @@ def test_cached_figures_are_per_user_and_scope_and_say_when_they_were_computed(
     assert narrowed.scope.region == world.town_a
     settings.DASHBOARD_CACHE_SECONDS = 0
     assert leader.get(url).context["board"].tickets["raised"] == raised + 1
+
+
+def test_enterprises_furthest_below_target_are_found_by_the_database(world, data):
+    """The enterprises below the output-value target: the growth rounded half up (ties away
+    from zero, as the totals), furthest below first, equal growths by pinyin, at most ten, and
+    each indicator's growth the same as the totals' rule gives."""
+    from supervision.selectors.dashboard import FURTHEST_BELOW, growth
+
+    # (name, output value this January, a year earlier)
+    figures = [
+        ("乙方机械", "112.25", "100"),  # 12.25 -> 12.3, not 12.2
+        ("甲方机械", "112.25", "100"),  # the same growth: 甲 (jia) before 乙 (yi)
+        ("丙方材料", "97.75", "100"),  # -2.25 -> -2.3
+        ("丁方电子", "90", "100"),  # -10.0
+        ("戊方纺织", "50", "0"),  # nothing to compare with: not listed
+        ("己方食品", "117", "100"),  # on target: not listed
+        ("庚方化工", "115", "100"),  # below, but the eleventh: cut
+    ] + [(f"第{n}号企业", str(100 + n), "100") for n in range(1, 6)]
+    for n, (name, current, previous) in enumerate(figures):
+        enterprise = EnterpriseFactory(name=name, region=world.town_a)
+        AssignmentFactory(
+            programme=world.programme,
+            enterprise=enterprise,
+            cadre=ProfileFactory(phone=f"1371234{n:04d}"),
+        )
+        IndicatorFactory(
+            enterprise=enterprise,
+            month=datetime.date(2026, 1, 1),
+            output_value=Decimal(current),
+            profit=Decimal(current) / 5,
+        )
+        IndicatorFactory(
+            enterprise=enterprise,
+            month=datetime.date(2025, 1, 1),
+            output_value=Decimal(previous),
+            profit=Decimal(previous) / 5 or None,
+        )
+
+    rows = dashboard(user=world.leader, scope=Scope(programme=world.programme)).indicators["rows"]
+
+    listed = [(row["name"], str(row["growths"][0]["growth"])) for row in rows]
+    assert listed == [
+        ("丁方电子", "-10.0"),
+        ("丙方材料", "-2.3"),
+        ("第1号企业", "1.0"),
+        ("第2号企业", "2.0"),
+        ("第3号企业", "3.0"),
+        ("第4号企业", "4.0"),
+        ("第5号企业", "5.0"),
+        (world.ent_a.name, "10.0"),
+        ("甲方机械", "12.3"),
+        ("乙方机械", "12.3"),
+    ]
+    assert len(rows) == FURTHEST_BELOW
+    by_name = {name: (Decimal(c), Decimal(p)) for name, c, p in figures}
+    for row in rows:
+        if row["name"] in by_name:
+            current, previous = by_name[row["name"]]
+            cells = {cell["key"]: cell for cell in row["growths"]}
+            assert cells["output_value"]["growth"] == growth(current, previous)
+            assert cells["profit"]["growth"] == growth(current / 5, previous / 5)
+            assert cells["output_value"]["below"]
+            assert cells["profit"]["below"] is (cells["profit"]["growth"] < Decimal(10))
+            assert cells["investment"]["growth"] is None
+    assert growth(Decimal("112.25"), Decimal("100")) == Decimal("12.3")
+    assert growth(Decimal("97.75"), Decimal("100")) == Decimal("-2.3")

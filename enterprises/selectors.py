@@ -64,14 +64,23 @@ def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
             )
         )
     )
-    q = _enterprise_q(user)
-    return qs if q is None else qs.filter(q)
+    return _scoped(qs, user)
 
 
 def enterprise_ids(*, user: User) -> QuerySet:
-    qs = Enterprise.objects.all()
+    return _scoped(Enterprise.objects.all(), user).values("pk")
+
+
+def _scoped(qs: QuerySet[Enterprise], user: User) -> QuerySet[Enterprise]:
+    """`qs` narrowed to the enterprises the user may see; for a top-level territory as "not
+    one of the few outside it", which counts a province's 10,000 without joining each to its
+    region (in_scope_q explains)."""
     q = _enterprise_q(user)
-    return (qs if q is None else qs.filter(q)).values("pk")
+    if q is None:
+        return qs
+    if actor_for(user).sees_whole_tree:
+        return qs.exclude(pk__in=Enterprise.objects.exclude(q).values("pk"))
+    return qs.filter(q)
 
 
 def in_scope_q(*, user: User, field: str) -> Q:

@@ -4,6 +4,7 @@ a top-level office and for one lower down, including an enterprise outside the t
 is stationed in the office's programme and one that is neither."""
 
 import pytest
+from django.db.models import Q
 
 from core.choices import Role
 from enterprises.selectors import enterprise_ids, in_scope_q
@@ -81,3 +82,30 @@ def test_a_top_level_offices_reports_are_those_of_its_territorys_programmes(worl
         ).values_list("pk", flat=True)
     )
     assert listed == direct and own.pk in listed and far.pk not in listed
+
+
+def test_a_top_level_offices_enterprise_list_is_the_same_in_both_forms(world):
+    from enterprises.models import Enterprise
+    from enterprises.selectors import enterprise_list
+
+    far = EnterpriseFactory(region=world.town_far)
+    stationed_far = EnterpriseFactory(region=world.town_far)
+    AssignmentFactory(
+        programme=world.programme,
+        enterprise=stationed_far,
+        cadre=ProfileFactory(phone="13712340004"),
+    )
+    in_village = EnterpriseFactory(region=RegionFactory(name="城关镇某村", parent=world.town_a))
+    for user in (world.office, world.leader):
+        listed = enterprise_list(user=user)
+        assert "NOT" in str(listed.query)
+        direct = Enterprise.objects.filter(
+            Q(region__path__startswith=world.county.path)
+            | Q(assignments__programme__organiser__path__startswith=world.county.path)
+        ).distinct()
+        assert set(listed.values_list("pk", flat=True)) == set(direct.values_list("pk", flat=True))
+        assert set(enterprise_ids(user=user).values_list("pk", flat=True)) == set(
+            direct.values_list("pk", flat=True)
+        )
+        seen = set(listed.values_list("pk", flat=True))
+        assert stationed_far.pk in seen and in_village.pk in seen and far.pk not in seen

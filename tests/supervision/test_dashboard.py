@@ -438,3 +438,41 @@ def test_enterprises_furthest_below_target_are_found_by_the_database(world, data
             assert cells["investment"]["growth"] is None
     assert growth(Decimal("112.25"), Decimal("100")) == Decimal("12.3")
     assert growth(Decimal("97.75"), Decimal("100")) == Decimal("-2.3")
+
+
+def test_mean_working_days_follow_the_official_calendar_and_local_days(world, clock):
+    """Working days from assignment to answer on the official calendar, by local (Shanghai)
+    days: a holiday on a Monday does not count, a make-up Saturday does, and an answer given at
+    half past midnight counts on its local day."""
+    from supervision.models import CalendarDay
+    from supervision.workdays import WorkCalendar
+
+    CalendarDay.objects.update_or_create(
+        date=datetime.date(2026, 11, 2), defaults={"is_workday": False}
+    )
+    CalendarDay.objects.update_or_create(
+        date=datetime.date(2026, 10, 31), defaults={"is_workday": True}
+    )
+
+    def at(*moment):
+        return datetime.datetime(*moment, tzinfo=SHANGHAI)
+
+    spans = [
+        # Friday to Monday 00:30 (Sunday in UTC): Monday only.
+        (at(2026, 11, 6, 10, 0), at(2026, 11, 9, 0, 30), 1),
+        # Monday (a holiday) to Thursday: Tuesday to Thursday.
+        (at(2026, 11, 2, 9, 0), at(2026, 11, 5, 16, 0), 3),
+        # Wednesday to Wednesday: Thu, Fri, the make-up Saturday, Tue, Wed (Monday a holiday).
+        (at(2026, 10, 28, 9, 0), at(2026, 11, 4, 9, 0), 5),
+    ]
+    calendar = WorkCalendar.load(2026, 2026)
+    for assigned, answered, expected in spans:
+        assert calendar.working_days_between(assigned.date(), answered.date()) == expected
+        ticket = make_ticket(world, TicketState.CLOSED)
+        Ticket.objects.filter(pk=ticket.pk).update(assigned_at=assigned, answered_at=answered)
+    make_ticket(world, TicketState.SUBMITTED)  # not answered: not counted
+
+    tickets = dashboard(user=world.leader, scope=Scope(programme=world.programme)).tickets
+    assert tickets["mean_days"] == Decimal("3.0")  # (1 + 3 + 5) / 3
+    (department,) = tickets["departments"]
+    assert department["mean_days"] == Decimal("3.0")

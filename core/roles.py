@@ -6,7 +6,8 @@ Scoping in every app's selectors starts here, so there is one answer to "who is 
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, Group, User
+from django.db.models import QuerySet
 
 from .choices import Role
 
@@ -68,6 +69,18 @@ def actor_for(user) -> Actor:
     )
     user._actor = actor
     return actor
+
+
+def role_members(role: str) -> QuerySet:
+    """The users holding `role`, as a subquery of user ids on the membership table.
+
+    The role's group is looked up first (one short query) and its id written into the
+    statement, so PostgreSQL reads the group's size from its statistics. Found by name inside
+    the same statement, it guesses an average group (4,000 of a province's 20,000 users for its
+    50 leaders) and scans every user and profile: 17 -> 0.5 ms for the ticket filter's leaders.
+    """
+    group_ids = list(Group.objects.filter(name=role).values_list("pk", flat=True))
+    return User.groups.through.objects.filter(group_id__in=group_ids).values("user_id")
 
 
 def forget_actor(user) -> None:

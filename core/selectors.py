@@ -15,14 +15,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from .choices import Role, UnitKind
 from .models import AuditEvent, Profile, Unit
 from .permissions import may_read_audit
-from .roles import actor_for
+from .roles import actor_for, role_members
 
 NOTHING = Q(pk__in=[])
 
@@ -69,12 +69,10 @@ def leader_list(*, user: User, current: User | None = None) -> QuerySet[User]:
     showing them. Pages and API both ask here.
     """
     actor = actor_for(user)
-    # The role as an EXISTS, not a join: no DISTINCT over every user's columns, and PostgreSQL
-    # starts from the few leaders instead of scanning every user and profile.
+    # The role as a semi-join, not a join: no DISTINCT over every user's columns, and
+    # PostgreSQL starts from the few leaders (role_members explains).
     model = get_user_model()
-    q = Q(
-        Exists(model.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=Role.LEADER))
-    )
+    q = Q(pk__in=role_members(Role.LEADER))
     if not actor.is_superuser:
         if actor.unit_path:
             q &= Q(profile__unit__path__startswith=actor.unit_path) | Q(

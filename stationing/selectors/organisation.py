@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from core.choices import Role
 from core.models import Profile, Unit
-from core.roles import Actor, actor_for
+from core.roles import Actor, actor_for, role_members
 from core.selectors import territory_units, unit_list
 
 from ..models import Assignment, Programme, WorkGroup
@@ -89,8 +89,7 @@ def assignment_list(*, user: User) -> QuerySet[Assignment]:
 
 def cadre_list(*, user: User) -> QuerySet[Profile]:
     # The role as a semi-join on the membership table: no join through every user's row.
-    members = User.groups.through.objects.filter(group__name=Role.CADRE).values("user_id")
-    qs = Profile.objects.filter(user_id__in=members).select_related("unit", "user")
+    qs = Profile.objects.filter(user_id__in=role_members(Role.CADRE)).select_related("unit", "user")
     actor = actor_for(user)
     if actor.is_superuser:
         return qs

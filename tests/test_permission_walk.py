@@ -42,6 +42,7 @@ from django.urls import resolve, reverse
 from rest_framework.exceptions import APIException
 from rest_framework.test import APIClient
 
+from core.models import Profile
 from core.widgets import REMOTE_SEARCH
 from enterprises.models import Enterprise
 from stationing.models import Programme
@@ -814,6 +815,14 @@ def choice_problems(world, where, ids, model, role, yardstick=None) -> list[str]
     return problems
 
 
+# Long choices searched on the server (core.widgets.ScopedSelect): list page -> the filter, its
+# model and the world's objects of that kind (the first is county A's, seen by every role).
+SEARCHED_CHOICES = {
+    "ticket-list": ("enterprise", Enterprise, "enterprises"),
+    "report-list": ("cadre", Profile, "cadres"),
+}
+
+
 def test_filter_dropdowns_list_only_what_the_role_sees(world, signed_in, db, monkeypatch):
     """Every list page with a FilterSet, as each signed-in role that may open it: the options of
     its model choice filters, and (a long choice searched on the server, core.widgets.
@@ -859,21 +868,28 @@ def test_filter_dropdowns_list_only_what_the_role_sees(world, signed_in, db, mon
             # Once more with every choice searched on the server (core.widgets.ScopedSelect): the
             # page renders the chosen option alone, never one the role may not see, and names
             # the scoped search API (checked below).
-            if name == "ticket-list":
+            if name in SEARCHED_CHOICES:
+                field, model, kind = SEARCHED_CHOICES[name]
                 monkeypatch.setattr("core.widgets.LARGE_CHOICES", 0)
                 for role in CHOICE_ROLES:
-                    own, secret = (
-                        world.objects["enterprises"][0].pk,
-                        min(hidden(world, TABLE, expected, Enterprise, role)),
-                    )
-                    for chosen, shown in ((own, [str(own)]), (secret, [])):
-                        response = signed_in(role, False).get(reverse(name), {"enterprise": chosen})
-                        select = selects(response.content.decode())["enterprise"]
+                    own = world.objects[kind][0].pk
+                    # A department reads the report list but no cadre: nothing to search.
+                    if expected(route, role, 0, {}) != 200 or own not in visible(
+                        model, world.users[role]
+                    ):
+                        continue
+                    secrets = hidden(world, TABLE, expected, model, role)
+                    for chosen, shown in (
+                        (own, [str(own)]),
+                        *((min(secrets), []),)[: len(secrets)],
+                    ):
+                        response = signed_in(role, False).get(reverse(name), {field: chosen})
+                        select = selects(response.content.decode())[field]
                         remote_url = select["attrs"].get("data-remote-url")
                         if not remote_url or select["values"] != shown:
-                            problems.append(f"{name}?enterprise={chosen} as {role}: {select}")
+                            problems.append(f"{name}?{field}={chosen} as {role}: {select}")
                             continue
-                        remote[role, remote_url] = Enterprise
+                        remote[role, remote_url] = model
                 monkeypatch.undo()
         for (role, remote_url), model in sorted(remote.items(), key=str):
             path = remote_url.split("?")[0]

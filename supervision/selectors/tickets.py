@@ -277,13 +277,26 @@ def extension_list(*, user: User, ticket: Ticket) -> QuerySet[ExtensionRequest]:
     ).select_related("requested_by__profile", "decided_by__profile")
 
 
-def awaiting_rating(*, user: User) -> QuerySet[Ticket]:
+def awaiting_rating(*, user: User, within: QuerySet | None = None) -> QuerySet[Ticket]:
     """Answered tickets the user may rate (the enterprise contact's, or a cadre's when the
-    enterprise has no login)."""
-    answered = (
-        ticket_list(user=user).filter(state=TicketState.ANSWERED).order_by("answered_at", "pk")
-    )
-    return answered.filter(pk__in=[t.pk for t in answered if permissions.can_rate(user, t)])
+    enterprise has no login), among `within` when given.
+
+    Who may rate depends on the ticket's enterprise alone (permissions.can_rate), so it is asked
+    once per enterprise; narrowing first keeps an office's thousands of answered tickets out of
+    the loop (13 s and 4,000 statements on a province's "my tickets" page before)."""
+    answered = ticket_list(user=user).filter(state=TicketState.ANSWERED)
+    if within is not None:
+        answered = answered.filter(pk__in=within.order_by().values("pk"))
+    answered = answered.order_by("answered_at", "pk")
+    verdicts: dict[int, bool] = {}
+    rateable = []
+    for pk, enterprise_id in answered.values_list("pk", "enterprise_id"):
+        if enterprise_id not in verdicts:
+            probe = Ticket(pk=pk, enterprise_id=enterprise_id)  # what can_rate reads
+            verdicts[enterprise_id] = bool(permissions.can_rate(user, probe))
+        if verdicts[enterprise_id]:
+            rateable.append(pk)
+    return answered.filter(pk__in=rateable)
 
 
 def person_names(*, usernames) -> dict[str, str]:

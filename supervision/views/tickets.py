@@ -203,9 +203,7 @@ class TicketMineView(PortalLoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        waiting = list(
-            selectors.awaiting_rating(user=user).filter(pk__in=self.get_queryset().values("pk"))
-        )
+        waiting = list(selectors.awaiting_rating(user=user, within=self.get_queryset()))
         annotate_clock([*context["tickets"], *waiting])
         context["awaiting"] = waiting
         context["can_raise"] = bool(permissions.may_raise_tickets(user))

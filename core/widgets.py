@@ -103,3 +103,16 @@ class ScopedSelect(FastSelect):
             return super().get_context(name, value, attrs)
         finally:
             self.choices = iterator
+
+
+class ScopedSelectMultiple(ScopedSelect):
+    """ScopedSelect for a multiple choice (chips in the browser): a long choice renders only
+    the chosen options and is searched through the same API list."""
+
+    allow_multiple_selected = True
+
+    def value_from_datadict(self, data, files, name):
+        return forms.SelectMultiple.value_from_datadict(self, data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # as SelectMultiple: an empty choice sends nothing

@@ -233,6 +233,59 @@ def test_programme_detail_groups_and_counts(world, client_for):
     assert "王县长" in content and "未分组" in content
 
 
+def test_programme_detail_pages_its_work_groups_and_shows_the_first_stationings(
+    world, client_for, monkeypatch
+):
+    """A province's programme has 200 work groups and 10,000 stationings: the page shows a page
+    of groups, the first stationings of each with its size and a link to all of them, the
+    ungrouped ones on the last page, and reads as many statements however many there are."""
+    monkeypatch.setattr("stationing.views.organisation.GROUP_ROWS", 1)
+    monkeypatch.setattr("stationing.views.organisation.GROUPS_PER_PAGE", 1)
+    client = client_for(world.office)
+    url = reverse("programme-detail", args=[world.programme.pk])
+
+    def statements(page):
+        client.get(url, {"page": page})
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"page": page})
+        return len(queries), response
+
+    def add(group, name):
+        AssignmentFactory(
+            programme=world.programme,
+            work_group=group,
+            cadre=ProfileFactory(),
+            enterprise=EnterpriseFactory(name=name, region=world.town_a),
+        )
+
+    second = WorkGroupFactory(programme=world.programme, name="第二工作组")
+    add(second, "乙企业")
+    add(None, "无组企业")
+    few = statements(1)[0], statements(2)[0]
+    for n in range(3):
+        add(second, f"丙企业{n}")
+        add(None, f"无组企业{n}")
+    first_page, response = statements(1)
+    (group,) = response.context["groups"]
+    assert group["work_group"].name == "第一工作组" and group["size"] == 2
+    assert len(group["assignments"]) == 1 and response.context["ungrouped"] == []
+    html = response.content.decode()
+    assert f"?programme={world.programme.pk}&amp;work_group={group['work_group'].pk}" in html
+    assert "第 1 / 2 页" in html
+    last_page, response = statements(2)
+    (group,) = response.context["groups"]
+    assert group["work_group"] == second and group["size"] == 4
+    assert [a.enterprise.name for a in group["assignments"]] == ["丙企业0"]  # by pinyin
+    assert response.context["ungrouped_size"] == 4 and len(response.context["ungrouped"]) == 1
+    assert response.context["counts"] == {
+        "work_groups": 2,
+        "assignments": 10,
+        "cadres": 10,
+        "enterprises": 10,
+    }
+    assert (first_page, last_page) == few
+
+
 def test_programme_detail_out_of_scope_is_404(world, client_for):
     response = client_for(world.outsider).get(
         reverse("programme-detail", args=[world.programme.pk])

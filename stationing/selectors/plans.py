@@ -102,35 +102,19 @@ def plans_submitted() -> set[tuple[int, int]]:
     )
 
 
-def overdue_plan_list(*, user: User, now: datetime.datetime | None = None) -> list[dict]:
-    """Enterprises of active programmes whose plan was never submitted and is past due.
+def overdue_plan_list(*, user: User, now: datetime.datetime | None = None) -> QuerySet:
+    """The stationings the user can see whose enterprise's plan was never submitted and is past
+    due: the first stationing at each enterprise of an active programme (plan_overdue_q, the
+    rule the dashboard counts and the assignment list filters by), oldest first.
 
-    One row per (programme, enterprise) the user can see, with its first assignment, its plan
-    (or None) and its due day; oldest stationing first.
-    """
-    plans = {(plan.programme_id, plan.enterprise_id): plan for plan in work_plan_list(user=user)}
-    overdue = []
-    seen = set()
-    for assignment in (
-        assignment_list(user=user)
-        .filter(programme__status=ProgrammeStatus.ACTIVE)
-        .order_by("start_date", "pk")
-    ):
-        key = (assignment.programme_id, assignment.enterprise_id)
-        if key in seen:
-            continue
-        seen.add(key)
-        plan = plans.get(key)
-        if plan is not None and plan.first_submitted_at is not None:
-            continue
-        due = plan_due_date_from(assignment.start_date, assignment.programme.plan_due_days)
-        if plan_is_overdue(due_date=due, first_submitted_at=None, now=now):
-            overdue.append({"assignment": assignment, "plan": plan, "due": due})
-    return overdue
+    Asked of the database: a province's queue page read all 10,000 stationings and plans into
+    Python to find them (6 s)."""
+    return assignment_list(user=user).filter(plan_overdue_q(now)).order_by("start_date", "pk")
 
 
 def plan_overdue_q(now: datetime.datetime | None = None) -> Q:
-    """overdue_plan_list as a condition on Assignment, so lists filter and dashboards count it:
+    """The overdue-plan rule as a condition on Assignment (the queue's list, the dashboard's
+    count and the assignment list's filter all ask it):
     the first stationing at its enterprise in an active programme (earliest start, then the
     lowest id: the one whose start starts the plan's clock) whose plan was never submitted and
     whose due day (plan_due_date_from) has passed (plan_is_overdue: the day after it began)."""

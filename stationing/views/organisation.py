@@ -21,6 +21,7 @@ from django.views.generic import DetailView
 
 from core import services as core_services
 from core.exports import Column
+from core.expressions import related_count
 from core.inputs import parse_id
 from core.permissions import may_reset_password
 from core.roles import actor_for
@@ -43,6 +44,7 @@ from stationing.forms.organisation import (
     WorkGroupCreateForm,
     WorkGroupUpdateForm,
 )
+from stationing.models import Assignment, WorkGroup
 from stationing.permissions import may_see_overview, may_set_up
 from stationing.selectors import assignment_list, cadre_list, programme_list, work_group_list
 
@@ -224,12 +226,11 @@ class ProgrammeListView(FilteredListView):
     context_object_name = "programmes"
 
     def get_base_queryset(self):
-        # Aggregates drop Meta.ordering, so order explicitly (stable pages).
         return (
             programme_list(user=self.request.user)
             .annotate(
-                work_group_count=Count("work_groups", distinct=True),
-                assignment_count=Count("assignments", distinct=True),
+                work_group_count=related_count(WorkGroup, "programme"),
+                assignment_count=related_count(Assignment, "programme"),
             )
             .order_by("-start_date", "sort_key", "pk")
         )

@@ -16,6 +16,7 @@ from django.views.generic import TemplateView
 from core.exports import Column
 from core.inputs import parse_id
 from core.locking import StaleEditError
+from core.paging import page_rows
 from core.views import (
     FilteredListView,
     OfficeOrLeaderRequiredMixin,
@@ -31,6 +32,7 @@ from ..selectors import (
     assignment_list,
     overdue_plan_list,
     plan_approval_queue,
+    plan_due_date_from,
     plan_is_overdue,
     work_plan_due_date,
     work_plan_list,
@@ -44,6 +46,8 @@ from ..services import (
     work_plan_save_draft,
     work_plan_submit,
 )
+
+OVERDUE_PLANS_LISTED = 20  # the oldest; the assignment list filtered by them has all
 
 
 class PlanStartView(PortalLoginRequiredMixin, View):
@@ -289,8 +293,22 @@ class PlanQueueView(QueueMixin, OfficeOrLeaderRequiredMixin, FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        overdue = overdue_plan_list(user=user)
+        # The keys first, without the display joins: PostgreSQL cannot tell how few stationings
+        # are "first at their enterprise" and joined every one to its units (6 s a province).
+        keys = list(overdue.values_list("pk", flat=True)[:OVERDUE_PLANS_LISTED])
+        listed = sorted(page_rows(overdue, keys), key=lambda a: (a.start_date, a.pk))
         context.update(
-            overdue=overdue_plan_list(user=user),
+            overdue=[
+                {
+                    "assignment": assignment,
+                    "due": plan_due_date_from(
+                        assignment.start_date, assignment.programme.plan_due_days
+                    ),
+                }
+                for assignment in listed
+            ],
+            overdue_count=overdue.count(),
             can_decide=bool(may_decide(user)),
         )
         return context

@@ -36,6 +36,7 @@ from stationing.services import (
 from supervision.calendar_feed import build_calendar
 from tests.factories import (
     AssignmentFactory,
+    EnterpriseFactory,
     ProfileFactory,
     ProgrammeFactory,
     UnitFactory,
@@ -195,6 +196,43 @@ def test_plan_due_day_is_the_same_on_the_page_in_the_api_and_in_the_reminders(
         assert {n.kind for n in new} == {kind}, day
         assert {n.recipient.username for n in new} == {"cadre_b", "cadre_b2"}
         assert all(late_start.isoformat() in n.subject for n in new)
+
+
+def test_the_queue_lists_the_oldest_overdue_plans_and_links_to_all(
+    world, late_start, client_for, monkeypatch
+):
+    """The plan queue shows the oldest overdue plans, how many there are, and the assignment
+    list filtered to all of them, by the same rule (plan_overdue_q); its statements do not grow
+    with them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("stationing.views.plans.OVERDUE_PLANS_LISTED", 1)
+    client = client_for(world.office)
+
+    def queue():
+        client.get(reverse("plan-queue"))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("plan-queue"))
+        return len(queries), response
+
+    with time_machine.travel(sh(2026, 3, 20, 9), tick=False):
+        statements, response = queue()
+        listed = response.context["overdue"]
+        overdue = response.context["overdue_count"]
+        assert overdue >= 1 and len(listed) == 1
+        AssignmentFactory(
+            programme=world.programme,
+            cadre=ProfileFactory(unit=world.finance_bureau),
+            enterprise=EnterpriseFactory(name="新驻企业", region=world.town_a),
+            start_date=datetime.date(2026, 3, 2),
+        )
+        more, response = queue()
+        assert response.context["overdue_count"] == overdue + 1
+        assert len(response.context["overdue"]) == 1 and more == statements
+        assert 'href="/assignments/?plan_overdue=true"' in response.content.decode()
+        listed = client.get(reverse("assignment-list"), {"plan_overdue": "true"})
+        assert listed.context["paginator"].count == overdue + 1
 
 
 # --- 3. Page and API parity -------------------------------------------------------------------

@@ -44,9 +44,13 @@ class AppraisalRunPrintView(PortalLoginRequiredMixin, TemplateView):
         actor = actor_for(user)
         context.update(
             run=run,
-            results=selectors.cadre_result_list(user=user, run=run).order_by(
-                "rank", "cadre__sort_key", "pk"
-            ),
+            # Only what the table shows: each row's detail (what was counted) and its run's and
+            # programme's settings are JSON, decoded per row: 5 of a province's 13 s.
+            results=selectors.cadre_result_list(user=user, run=run)
+            .select_related(None)
+            .select_related("cadre", "unit")
+            .defer("detail")
+            .order_by("rank", "cadre__sort_key", "pk"),
             oversees=actor.is_office or actor.sees_programmes_of_unit,
             weights=run.settings_snapshot.get("weights", {}),
         )

@@ -84,13 +84,11 @@ def matrix_workbook(matrix: Matrix) -> bytes:
         ]
         values.append(row.missed)
         values += rating_summary(row)
-        append_row(sheet, values)
+        cells = append_row(sheet, values)
         for offset, (_p, _r, status) in enumerate(row.cells):
             color = STATUS_FILLS.get(status)
             if color:
-                sheet.cell(row=sheet.max_row, column=5 + offset).fill = PatternFill(
-                    "solid", fgColor=color
-                )
+                cells[4 + offset].fill = PatternFill("solid", fgColor=color)
     set_widths(
         sheet,
         [22, 10, 28, 14] + [16] * len(matrix.periods) + [10, 12] + [12] * len(RATING_POINTS) + [16],

@@ -33,6 +33,7 @@ from django.utils import timezone
 from bench.burst import Gunicorn, run_burst
 from bench.generate import DRAFTS, SCALES, Generator
 from bench.measure import SESSION_STATEMENTS, counting, sql_floor, time_job, time_request
+from bench.sweep import SLOW_MS, sweep, sweep_urls
 from enterprises.models import Enterprise, EnterpriseSurvey, IndicatorReport
 from notifications.models import Notification
 from stationing.jobs import report_reminders
@@ -76,6 +77,9 @@ class Command(BaseCommand):
         parser.add_argument("--reuse", action="store_true", help="use a kept database as it is")
         parser.add_argument("--only", default="", help="comma-separated names of pages to time")
         parser.add_argument("--skip-burst", action="store_true")
+        parser.add_argument(
+            "--skip-sweep", action="store_true", help="do not open every page once (bench.sweep)"
+        )
 
     def say(self, text=""):
         self.stdout.write(text)
@@ -122,7 +126,18 @@ class Command(BaseCommand):
     # --- the run --------------------------------------------------------------------------
 
     def handle(
-        self, *args, scale, repeat, warmup, output, keep, reuse, only, skip_burst, **options
+        self,
+        *args,
+        scale,
+        repeat,
+        warmup,
+        output,
+        keep,
+        reuse,
+        only,
+        skip_burst,
+        skip_sweep,
+        **options,
     ):
         name = f"bench_{scale}"
         original = connection.settings_dict["NAME"]
@@ -147,6 +162,8 @@ class Command(BaseCommand):
             results.update(self._measure(repeat=repeat, warmup=warmup, only=only, fresh=not reuse))
             if not skip_burst and not only:
                 results["burst"] = self._burst()
+            if not skip_sweep and not only:
+                results["sweep"] = self._sweep()
         finally:
             self._switch_to(original)
             if not keep:
@@ -402,6 +419,26 @@ class Command(BaseCommand):
         self.say(f"  {figures}")
         return figures
 
+    def _sweep(self) -> dict:
+        from projects.models import KeyProject
+        from supervision.models import AppraisalRun
+
+        objects = {
+            "programmes": Programme.objects.order_by("pk").values_list("pk", flat=True).first(),
+            "assignments": Assignment.objects.order_by("pk").values_list("pk", flat=True).first(),
+            "projects": KeyProject.objects.order_by("pk").values_list("pk", flat=True).first(),
+            "tickets": Ticket.objects.order_by("pk").values_list("pk", flat=True).first(),
+            "appraisals": AppraisalRun.objects.order_by("pk").values_list("pk", flat=True).first(),
+        }
+        urls = sweep_urls({kind: pk for kind, pk in objects.items() if pk is not None})
+        found = {}
+        for role, username in (("office", "bench-office"), ("leader", "bench-leader-0000")):
+            self.say(f"Every page once as the {role} ({len(urls)} pages) …")
+            client = portal_client()
+            client.force_login(User.objects.get(username=username))
+            found[role] = sweep(client, urls)
+        return found
+
     def _print(self, results):
         self.say("")
         self.say(f"{'page / endpoint':<28}{'p50 ms':>9}{'p95 ms':>9}{'queries':>9}")
@@ -419,3 +456,8 @@ class Command(BaseCommand):
             self.say(f"{name:<28}{row['seconds']:>8}s{row['queries']:>18} queries")
         if "burst" in results:
             self.say(f"burst: {results['burst']}")
+        for role, pages in results.get("sweep", {}).items():
+            slow = {url: row for url, row in pages.items() if row["ms"] > SLOW_MS}
+            self.say(f"sweep as the {role}: {len(pages)} pages, {len(slow)} over {SLOW_MS} ms")
+            for url, row in sorted(slow.items(), key=lambda item: -item[1]["ms"]):
+                self.say(f"  {url:<40}{row['ms']:>9} ms{row['queries']:>6} q{row['kb']:>7} KB")

@@ -357,6 +357,8 @@ HEALTH_JOB_LATE_SECONDS = envint("HEALTH_JOB_LATE_SECONDS", 24 * 3600)
 
 # --- Portal ---------------------------------------------------------------------------------
 PAGE_SIZE = envint("PAGE_SIZE", 25)
+# The most rows one .xlsx export of a list writes; past it the list asks to narrow the filters.
+EXPORT_MAX_ROWS = envint("EXPORT_MAX_ROWS", 20000)
 # The leadership dashboard's figures are recomputed at most this often per user and scope
 # (0: every request). The page says when they were computed.
 DASHBOARD_CACHE_SECONDS = envint("DASHBOARD_CACHE_SECONDS", 300)

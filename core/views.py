@@ -172,7 +172,23 @@ class FilteredListMixin(PortalLoginRequiredMixin):
         return queryset
 
     def export_response(self) -> HttpResponse:
-        rows = self.get_export_rows(self.get_queryset())
+        queryset = self.get_queryset()
+        # A province's 100,000 tickets in one workbook take minutes and a gigabyte: past the
+        # limit the list comes back with its filters and a request to narrow them.
+        limit = settings.EXPORT_MAX_ROWS
+        count = queryset.order_by().count()
+        if count > limit:
+            messages.error(
+                self.request,
+                _("共 %(count)s 条，超过一次导出的上限 %(limit)s 条，请先筛选缩小范围再导出。")
+                % {"count": f"{count:,}", "limit": f"{limit:,}"},
+            )
+            query = self.request.GET.copy()
+            query.pop("export", None)
+            return redirect(
+                f"{self.request.path}?{query.urlencode()}" if query else self.request.path
+            )
+        rows = self.get_export_rows(queryset)
         title = self.get_export_title()
         return xlsx_response(workbook_bytes(title, self.export_columns, rows), title)
 

@@ -102,6 +102,26 @@ def test_ticket_export_is_the_filtered_page_and_typed_formulas_stay_text(client_
     assert formula_cells(sheet) == []
 
 
+def test_an_export_over_the_limit_asks_to_narrow_the_filters(client_for, world, settings):
+    """Past EXPORT_MAX_ROWS no workbook is written: the list comes back with its filters and
+    says how many rows there are and what the limit is; narrowed, the export is written."""
+    for n in range(3):
+        make_ticket(
+            world, TicketState.ASSIGNED, title=f"批量{n}", category="land" if n else "utilities"
+        )
+    settings.EXPORT_MAX_ROWS = 2
+    office = client_for(world.office)
+    response = office.get(reverse("ticket-list"), {"state": "assigned", "export": "xlsx"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('ticket-list')}?state=assigned"
+    page = office.get(response["Location"]).content.decode()
+    assert "共 3 条，超过一次导出的上限 2 条，请先筛选缩小范围再导出。" in page
+    narrowed = office.get(
+        reverse("ticket-list"), {"state": "assigned", "category": "land", "export": "xlsx"}
+    )
+    assert set(column(sheet_of(narrowed), "标题")) == {"批量1", "批量2"}
+
+
 def test_inbox_export_is_the_inbox(client_for, world):
     assigned = make_ticket(world, TicketState.ASSIGNED)
     make_ticket(world, TicketState.SUBMITTED)
